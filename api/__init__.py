@@ -1,0 +1,1 @@
+"""api room of Tanpass (see ../shared/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""compliance_rules room of Tanpass (see ../shared/ARCHITECTURE.md)."""

@@ -1,0 +1,110 @@
+"""Typed settings (pydantic-settings) and first-run generation of development secrets.
+
+pydantic-settings is used rather than hand-parsed ``os.environ`` because it gives one typed,
+validated object with clear errors for a wrong value, and reads ``.env`` files for free.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import secrets
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or not allowed in the current mode."""
+
+
+class Mode(str, enum.Enum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TANPASS_", env_file=".env", extra="ignore")
+
+    mode: Mode = Mode.development
+    var_dir: Path = REPO_ROOT / "var"
+
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "TANPASS_DATABASE_URL")
+    )
+    blob_dir: Path | None = None
+
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "tanpass-certification"
+
+    api_base_url: str = "http://127.0.0.1:8000"
+    public_base_url: str = "http://127.0.0.1:8501"
+
+    # Secret used to sign access tokens. Generated under var/secrets in development.
+    jwt_secret: str | None = None
+    access_token_minutes: int = 15
+    refresh_token_days: int = 7
+
+    # Certification-body signing material (PKCS#12). Generated development CA in development.
+    signer_pkcs12_path: Path | None = None
+    signer_pkcs12_password: str | None = None
+    tsa_url: str | None = None
+
+    # Durations of the certificate life (seconds so tests can shrink them).
+    certificate_validity_days: int = 3 * 365
+    corrective_action_days: int = 30
+
+    @model_validator(mode="after")
+    def _derive_defaults(self) -> Settings:
+        if self.blob_dir is None:
+            self.blob_dir = self.var_dir / "blobs"
+        if self.database_url is None:
+            self.database_url = f"sqlite:///{self.var_dir / 'tanpass.sqlite3'}"
+        return self
+
+    @property
+    def secrets_dir(self) -> Path:
+        return self.var_dir / "secrets"
+
+    @property
+    def access_token_ttl(self) -> timedelta:
+        return timedelta(minutes=self.access_token_minutes)
+
+    def require_jwt_secret(self) -> str:
+        """The token-signing secret; generated on first run outside production."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        if self.mode is Mode.production:
+            raise SettingsError("TANPASS_JWT_SECRET must be set in production mode")
+        return dev_secret(self, "jwt_secret")
+
+
+def dev_secret(settings: Settings, name: str, nbytes: int = 32) -> str:
+    """Read or create a development secret file under ``var/secrets`` (mode 0600)."""
+    if settings.mode is Mode.production:
+        raise SettingsError(f"development secret {name!r} refused in production mode")
+    settings.secrets_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(settings.secrets_dir, 0o700)
+    path = settings.secrets_dir / name
+    if not path.exists():
+        value = secrets.token_urlsafe(nbytes)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(value)
+    return path.read_text().strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings_cache() -> None:
+    get_settings.cache_clear()

@@ -1,0 +1,1 @@
+"""evidence room of Tanpass (see ../shared/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""footprint room of Tanpass (see ../shared/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""portal room of Tanpass (see ../shared/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""signing room of Tanpass (see ../shared/ARCHITECTURE.md)."""

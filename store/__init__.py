@@ -1,0 +1,1 @@
+"""store room of Tanpass (see ../shared/ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""workflows room of Tanpass (see ../shared/ARCHITECTURE.md)."""
