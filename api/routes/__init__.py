@@ -1,0 +1,1 @@
+"""Route modules of /api/v1, one per resource."""

@@ -1,0 +1,322 @@
+"""Activities of the certification workflow: every piece of I/O, each idempotent.
+
+The class receives its dependencies (session factory, blob store, signer), so tests pass real
+ones without patching. Idempotency comes from the store's unique keys: a dossier version per
+(application, version), a footprint per (application, version), one certificate per
+application, and dedup keys on status events and audit entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, delete, select
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from compliance_rules import run_packs
+from config import Settings
+from footprint import Dossier, calculate
+from signing import CertificateData, SignerMaterial, render_certificate_pdf, sign_pdf
+from store import (
+    Application,
+    ApplicationEvent,
+    BlobStore,
+    Certificate,
+    CertificateEvent,
+    DossierVersion,
+    FindingRecord,
+    FootprintRecord,
+    Organisation,
+    Product,
+    User,
+    audit,
+    next_certificate_number,
+    utcnow,
+)
+from workflows.types import (
+    AssessInput,
+    AssessOutput,
+    IssuedCertificate,
+    IssueInput,
+    RecordSubmissionInput,
+    RecordSubmissionOutput,
+    StatusChange,
+    StatusChanged,
+)
+
+REGIME_STANDARD = {
+    "cn_label": "GB/T 24067-2024",
+    "eu_battery": "Regulation (EU) 2023/1542",
+    "cbam": "Regulation (EU) 2023/956",
+    "pef": "Recommendation (EU) 2021/2279",
+}
+
+
+def canonical_sha256(content: dict[str, Any]) -> str:
+    blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class CertificationActivities:
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        blobs: BlobStore,
+        signer_loader: Callable[[], SignerMaterial],
+        settings: Settings,
+    ) -> None:
+        self._sessions = session_factory
+        self._blobs = blobs
+        self._signer_loader = signer_loader
+        self._signer: SignerMaterial | None = None
+        self._settings = settings
+
+    def _signer_material(self) -> SignerMaterial:
+        if self._signer is None:
+            self._signer = self._signer_loader()
+        return self._signer
+
+    def _application(self, session: Session, application_id: str) -> Application:
+        app = session.get(Application, application_id)
+        if app is None:
+            raise ApplicationError(f"application {application_id} not found", type="NotFound",
+                                   non_retryable=True)
+        return app
+
+    # -- submission -----------------------------------------------------------------------
+
+    @activity.defn
+    def record_submission(self, inp: RecordSubmissionInput) -> RecordSubmissionOutput:
+        digest = canonical_sha256(inp.dossier)
+        with self._sessions() as session:
+            app = self._application(session, inp.application_id)
+            existing = session.exec(
+                select(DossierVersion).where(
+                    DossierVersion.application_id == inp.application_id,
+                    DossierVersion.version == inp.version,
+                )
+            ).first()
+            if existing is not None:  # a retry after the commit: same version, nothing new
+                return RecordSubmissionOutput(version=existing.version, sha256=existing.sha256)
+            session.add(
+                DossierVersion(
+                    application_id=inp.application_id,
+                    version=inp.version,
+                    sha256=digest,
+                    content=inp.dossier,
+                    submitted_by=inp.submitted_by,
+                )
+            )
+            audit.append(
+                session,
+                actor=inp.submitted_by,
+                action="dossier.submitted",
+                entity_type="application",
+                entity_id=app.id,
+                data={"version": inp.version, "sha256": digest, "evidence": inp.evidence_sha256},
+                dedup_key=f"dossier/{inp.application_id}/{inp.version}",
+            )
+            session.commit()
+        return RecordSubmissionOutput(version=inp.version, sha256=digest)
+
+    @activity.defn
+    def assess(self, inp: AssessInput) -> AssessOutput:
+        """Footprint calculation and the chosen rule packs for one dossier version."""
+        with self._sessions() as session:
+            self._application(session, inp.application_id)
+            row = session.exec(
+                select(DossierVersion).where(
+                    DossierVersion.application_id == inp.application_id,
+                    DossierVersion.version == inp.version,
+                )
+            ).one()
+            try:
+                dossier = Dossier.model_validate(row.content)
+                result = calculate(dossier)
+            except Exception as exc:  # a domain error is final: the exporter must fix the data
+                raise ApplicationError(str(exc), type="InvalidDossier", non_retryable=True) from exc
+            report = run_packs(list(inp.regimes), dossier, result, date.fromisoformat(inp.as_of))
+            findings = [f.model_dump(mode="json") for f in report.findings]
+            blocking = sum(1 for f in report.findings if f.severity == "blocking")
+
+            session.exec(  # replace this version's records whole (idempotent on retry)
+                delete(FootprintRecord).where(
+                    FootprintRecord.application_id == inp.application_id,
+                    FootprintRecord.dossier_version == inp.version,
+                )
+            )
+            session.exec(
+                delete(FindingRecord).where(
+                    FindingRecord.application_id == inp.application_id,
+                    FindingRecord.dossier_version == inp.version,
+                    FindingRecord.source == "rule",
+                )
+            )
+            session.add(
+                FootprintRecord(
+                    application_id=inp.application_id,
+                    dossier_version=inp.version,
+                    total=result.total,
+                    unit=f"kg CO2e/{dossier.functional_unit.amount:g} {dossier.functional_unit.unit}",
+                    factor_set_id=result.factor_set_id,
+                    factor_set_version=result.factor_set_version,
+                    result=result.model_dump(mode="json"),
+                )
+            )
+            for f in report.findings:
+                session.add(
+                    FindingRecord(
+                        application_id=inp.application_id,
+                        dossier_version=inp.version,
+                        source="rule",
+                        rule_id=f.rule_id,
+                        severity=str(f.severity),
+                        path=f.path,
+                        message_en=f.message_en,
+                        message_zh=f.message_zh,
+                        status="open",
+                    )
+                )
+            session.commit()
+        return AssessOutput(
+            footprint_total=result.total,
+            footprint_unit=dossier.functional_unit.unit,
+            blocking_findings=blocking,
+            findings=findings,
+        )
+
+    # -- status ---------------------------------------------------------------------------
+
+    @activity.defn
+    def record_status(self, change: StatusChange) -> StatusChanged:
+        with self._sessions() as session:
+            app = self._application(session, change.application_id)
+            seen = session.exec(
+                select(ApplicationEvent).where(ApplicationEvent.dedup_key == change.dedup_key)
+            ).first()
+            if seen is None:
+                app.status = change.status
+                app.updated_at = utcnow()
+                session.add(app)
+                session.add(
+                    ApplicationEvent(
+                        application_id=app.id,
+                        status=change.status,
+                        actor_id=change.actor_id,
+                        note=change.note,
+                        dedup_key=change.dedup_key,
+                    )
+                )
+                audit.append(
+                    session,
+                    actor=change.actor_id,
+                    action=f"application.{change.status}",
+                    entity_type="application",
+                    entity_id=app.id,
+                    data={"note": change.note, **change.data},
+                    dedup_key=change.dedup_key,
+                )
+                session.commit()
+        return StatusChanged(status=change.status)
+
+    # -- issuance -------------------------------------------------------------------------
+
+    @activity.defn
+    def issue_certificate(self, inp: IssueInput) -> IssuedCertificate:
+        """Render, sign, store and register the certificate: exactly one per application."""
+        with self._sessions() as session:
+            done = session.exec(
+                select(Certificate).where(Certificate.application_id == inp.application_id)
+            ).first()
+            if done is not None:
+                return IssuedCertificate(done.number, done.pdf_sha256, done.valid_until.isoformat())
+            app = self._application(session, inp.application_id)
+            product = session.get(Product, app.product_id)
+            org = session.get(Organisation, app.org_id)
+            verifier = session.get(User, inp.verifier_id)
+            certifier = session.get(User, inp.certifier_id)
+            fp = session.exec(
+                select(FootprintRecord)
+                .where(FootprintRecord.application_id == app.id)
+                .order_by(FootprintRecord.dossier_version.desc())  # type: ignore[attr-defined]
+            ).first()
+            if not (product and org and fp):
+                raise ApplicationError("application has no product, holder or footprint",
+                                       type="Conflict", non_retryable=True)
+            decided = datetime.fromisoformat(inp.decision_date)
+            valid_until = decided + timedelta(days=inp.validity_days)
+            number = next_certificate_number(session, decided.year)
+            result = fp.result
+            fu = result.get("functional_unit") or {}
+            fu_text = f"{fu.get('amount', 1):g} {fu.get('unit', '')} {fu.get('description', '')}".strip()
+            data = CertificateData(
+                number=number,
+                holder_name=org.name_zh or org.name,
+                holder_uscc=org.uscc,
+                product_name=product.name,
+                product_model=product.model,
+                functional_unit=fu_text,
+                footprint_total=float(fp.total),
+                stage_breakdown={k: float(v) for k, v in (result.get("per_stage") or {}).items()},
+                standard=REGIME_STANDARD.get(inp.regimes[0], "ISO 14067:2018") if inp.regimes else "ISO 14067:2018",
+                rule_packs=list(inp.regimes),
+                verifier_name=verifier.display_name if verifier else inp.verifier_id,
+                verifier_body="",
+                opinion=inp.opinion,
+                certifier_name=certifier.display_name if certifier else inp.certifier_id,
+                decision_date=decided.date(),
+                valid_from=decided.date(),
+                valid_until=valid_until.date(),
+                status_url=f"{self._settings.public_base_url}/?cert={number}",
+                qr_payload=f"{self._settings.public_base_url}/?cert={number}",
+            )
+            pdf = sign_pdf(
+                render_certificate_pdf(data),
+                self._signer_material(),
+                reason=f"Tanpass certificate {number}",
+                location="Tanpass certification body",
+            )
+            sha = self._blobs.put(pdf)
+            cert = Certificate(
+                number=number,
+                application_id=app.id,
+                org_id=org.id,
+                product_id=product.id,
+                status="valid",
+                holder_name=data.holder_name,
+                holder_uscc=org.uscc,
+                product_name=product.name,
+                product_model=product.model,
+                total=float(fp.total),
+                unit=fp.unit,
+                issued_at=decided,
+                valid_from=decided,
+                valid_until=valid_until,
+                pdf_sha256=sha,
+                status_changed_at=decided,
+                verifier_id=inp.verifier_id,
+                certifier_id=inp.certifier_id,
+            )
+            session.add(cert)
+            session.flush()
+            session.add(CertificateEvent(certificate_id=cert.id, status="valid",
+                                         reason="issued", actor_id=inp.certifier_id))
+            audit.append(
+                session,
+                actor=inp.certifier_id,
+                action="certificate.issued",
+                entity_type="certificate",
+                entity_id=cert.id,
+                data={"number": number, "pdf_sha256": sha, "application_id": app.id},
+                dedup_key=f"certificate/{app.id}",
+            )
+            session.commit()
+        return IssuedCertificate(number=number, pdf_sha256=sha, valid_until=valid_until.isoformat())
+
+    def all(self) -> list[Callable[..., Any]]:
+        return [self.record_submission, self.assess, self.record_status, self.issue_certificate]

@@ -1,0 +1,72 @@
+"""The Tanpass worker: runs the certification workflow and its activities on one task queue.
+
+``python -m workflows.worker`` connects to ``settings.temporal_address``; it applies migrations
+first so a fresh database works on first start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import signal
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from config import Settings, get_settings
+from signing import load_signer
+from store import BlobStore, make_engine, migrate, session_factory
+from workflows.activities import CertificationActivities
+from workflows.certification import CertificationWorkflow
+
+log = logging.getLogger("tanpass.worker")
+
+
+def build_activities(settings: Settings) -> CertificationActivities:
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    assert settings.blob_dir is not None
+    return CertificationActivities(
+        session_factory=session_factory(engine),
+        blobs=BlobStore(settings.blob_dir),
+        signer_loader=lambda: load_signer(settings),
+        settings=settings,
+    )
+
+
+def build_worker(
+    client: Client,
+    activities: CertificationActivities,
+    executor: concurrent.futures.Executor,
+    task_queue: str,
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[CertificationWorkflow],
+        activities=activities.all(),
+        activity_executor=executor,
+        max_concurrent_activities=8,
+    )
+
+
+async def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = get_settings()
+    activities = build_activities(settings)
+    activities._signer_material()  # fail fast on missing keys, and generate dev keys once
+    client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
+        worker = build_worker(client, activities, executor, settings.task_queue)
+        log.info("worker on %s, task queue %s", settings.temporal_address, settings.task_queue)
+        async with worker:
+            await stop.wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
