@@ -1,0 +1,114 @@
+"""A product walks from submission to a signed, registered certificate on the real stack."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import func, select
+
+from footprint import demo_dossier
+from scripts.demo import check, drive, login
+from store import AuditEntry, Certificate, audit, make_engine, session_factory
+from tests.harness import Stack, wait_until
+
+pytestmark = pytest.mark.integration
+
+
+def pdfsig(path: Path) -> str:
+    return subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+
+
+def test_product_to_signed_certificate(stack: Stack, api: httpx.Client, tmp_path: Path) -> None:
+    run = drive(api, stack.password)  # type: ignore[attr-defined]
+
+    exporter = login(api, "exporter@demo.tanpass", stack.password)  # type: ignore[attr-defined]
+    pdf = api.get(f"/api/v1/certificates/{run.certificate_number}/pdf", headers=exporter)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf.content)
+    report = pdfsig(path)
+    assert "Signature Validation: Signature is Valid." in report, report
+    assert "Total document signed" in report, report
+
+    public = api.get(f"/api/v1/public/certificates/{run.certificate_number}")
+    assert public.status_code == 200
+    body = public.json()
+    assert body["status"] == "valid"
+    assert body["holder_uscc"] == "91510100MA61XY2K77"
+    assert body["footprint"] == pytest.approx(run.footprint_total)
+
+    invented = api.get("/api/v1/public/certificates/TP-2099-999999")
+    assert invented.status_code == 404
+    assert invented.headers["content-type"].startswith("application/problem+json")
+    assert invented.json()["certificate_status"] == "not_found"
+
+    engine = make_engine(stack.database_url)
+    with session_factory(engine)() as session:
+        assert audit.verify_chain(session).ok
+    engine.dispose()
+
+
+def test_worker_restart_mid_run_loses_nothing(stack: Stack, api: httpx.Client) -> None:
+    pw = stack.password  # type: ignore[attr-defined]
+    exporter = login(api, "exporter@demo.tanpass", pw)
+    product = check(api.post("/api/v1/products", headers=exporter,
+                             json={"name": "Smart meter", "model": "DDZY-R1"}))
+    app = check(api.post("/api/v1/applications", headers=exporter,
+                         json={"product_id": product["id"], "regimes": ["cn_label"]}))
+    outcome = check(api.post(f"/api/v1/applications/{app['id']}/dossier", headers=exporter,
+                             json=demo_dossier().model_dump(mode="json")))
+    assert outcome["status"] == "awaiting_verification"
+
+    stack.procs["worker"].kill()  # SIGKILL between submission and approval
+    stack.start_worker()
+
+    verifier = login(api, "verifier@demo.tanpass", pw)
+    certifier = login(api, "certifier@demo.tanpass", pw)
+    check(api.post(f"/api/v1/applications/{app['id']}/verification", headers=verifier, json={}))
+    check(api.post(f"/api/v1/applications/{app['id']}/decision", headers=certifier,
+                   json={"approve": True, "reasons": "ok"}))
+
+    def certified() -> bool:
+        detail = check(api.get(f"/api/v1/applications/{app['id']}", headers=exporter))
+        return detail["status"] == "certified"
+
+    wait_until(certified, 60, "certified status")
+    engine = make_engine(stack.database_url)
+    with session_factory(engine)() as session:
+        n = session.exec(select(func.count()).select_from(Certificate)
+                         .where(Certificate.application_id == app["id"])).one()
+        assert n == 1
+        issued = session.exec(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.action == "certificate.issued")).one()
+        assert issued == 1
+        assert audit.verify_chain(session).ok
+    engine.dispose()
+
+
+def test_separation_of_duties_and_conflict_of_interest(stack: Stack, api: httpx.Client) -> None:
+    pw = stack.password  # type: ignore[attr-defined]
+    exporter = login(api, "exporter@demo.tanpass", pw)
+    product = check(api.post("/api/v1/products", headers=exporter,
+                             json={"name": "Smart meter", "model": "DDZY-S1"}))
+    app = check(api.post("/api/v1/applications", headers=exporter,
+                         json={"product_id": product["id"], "regimes": ["cn_label"]}))
+    # approval before a dossier is refused by the workflow's validator, with the reason
+    verifier = login(api, "verifier@demo.tanpass", pw)
+    early = api.post(f"/api/v1/applications/{app['id']}/verification", headers=verifier, json={})
+    assert early.status_code == 404  # not in the verifier's queue yet: no leak that it exists
+    check(api.post(f"/api/v1/applications/{app['id']}/dossier", headers=exporter,
+                   json=demo_dossier().model_dump(mode="json")))
+    # an exporter cannot verify its own product
+    own = api.post(f"/api/v1/applications/{app['id']}/verification", headers=exporter, json={})
+    assert own.status_code == 403
+    check(api.post(f"/api/v1/applications/{app['id']}/verification", headers=verifier, json={}))
+    # a second decision on a refused application is rejected, a refusal is final
+    certifier = login(api, "certifier@demo.tanpass", pw)
+    refused = check(api.post(f"/api/v1/applications/{app['id']}/decision", headers=certifier,
+                             json={"approve": False, "reasons": "boundary not justified"}))
+    assert refused["status"] == "refused"
+    wait_until(lambda: api.get(f"/api/v1/applications/{app['id']}", headers=exporter)
+               .json()["status"] == "refused", 30, "refused in store")
