@@ -17,7 +17,7 @@ from compliance_rules.cn_label_model import CnLabelSection
 from compliance_rules.findings import Severity as S
 from compliance_rules.pack import Check, PackVersion
 from compliance_rules.rules_util import fmt, ref, rule
-from compliance_rules.walk import iter_lines, stage_totals, stages_with_lines
+from compliance_rules.walk import field_paths, iter_lines, stage_totals, stages_with_lines
 
 PACK_NAME = "cn_label"
 GB = "GB/T 24067-2024"
@@ -49,6 +49,10 @@ RULES = (
          ref("MEE/NBS/NEA announcement on the 2023 electricity CO2 factors (2025-01-17)"),
          "Electricity uses the inventory grid factor instead of the life-cycle factor",
          "电力使用了排放清单电网因子而非全生命周期因子"),
+    rule("cn_label.electricity.inventory_factor_immaterial", S.major,
+         ref("MEE/NBS/NEA announcement on the 2023 electricity CO2 factors (2025-01-17)"),
+         "Inventory grid factor on an immaterial line: correct or justify",
+         "非重要数据行使用排放清单电网因子：须更正或说明"),
     rule("cn_label.electricity.instrument_review", S.major, ref(GB, paragraph="6.4.9.4", check=True),
          "Supplier-specific electricity: instrument quality criteria to be confirmed",
          "供应商特定电力：需确认合同工具符合质量要求"),
@@ -79,7 +83,7 @@ def _stage_checks(c: Check, scheme: dict[str, Any]) -> None:
     boundary = c.dossier.boundary
     required = scheme["required_stages"][boundary.name]
     totals = stage_totals(c.result)
-    present = stages_with_lines(c.dossier) | {s for s, v in totals.items() if v != 0}
+    present = stages_with_lines(c.dossier, c.result) | {s for s, v in totals.items() if v != 0}
     for stage in required:
         if stage not in present:
             c.emit("cn_label.boundary.stage_missing", "lines",
@@ -138,7 +142,21 @@ def electricity_kind(factor_id: str | None) -> str | None:
     return None
 
 
-def _electricity(c: Check) -> None:
+def _line_shares(c: Check) -> dict[str, float]:
+    """Share of the |total| carried by each dossier line definition (all its occurrences)."""
+    paths = field_paths(c.dossier)
+    lines = list(getattr(c.result, "lines", None) or [])
+    total = sum(abs(ln.kg_co2e) for ln in lines)
+    shares: dict[str, float] = {}
+    for ln in lines:
+        key = paths.get(ln.path, ln.path)
+        shares[key] = shares.get(key, 0.0) + (abs(ln.kg_co2e) / total if total else 0.0)
+    return shares
+
+
+def _electricity(c: Check, scheme: dict[str, Any]) -> None:
+    shares = _line_shares(c)
+    limit = scheme["electricity"]["materiality_line_share"]
     for lr in iter_lines(c.dossier):
         kind = getattr(lr.line, "kind", None)
         if kind not in ("electricity", "use_energy"):
@@ -159,10 +177,13 @@ def _electricity(c: Check) -> None:
                        f"行“{lr.line.id}”：电力因子“{factor_id}”无法识别。", line_id=lr.line.id)
             continue
         if electricity_kind(factor_id) == "inventory_grid":
-            c.emit("cn_label.electricity.inventory_factor", f"{lr.path}.{field}",
-                   f"Line '{lr.line.id}' uses the inventory grid factor '{factor_id}'; product footprints use the life-cycle electricity factor (e.g. elec.cn.lca.2023.national, 0.6205 kg CO2e/kWh).",
-                   f"行“{lr.line.id}”使用排放清单电网因子“{factor_id}”；产品碳足迹应使用全生命周期电力因子（如全国0.6205 kg CO2e/kWh）。",
-                   line_id=lr.line.id, factor_id=factor_id)
+            share = shares.get(lr.path, 0.0)
+            material = share >= limit
+            c.emit("cn_label.electricity.inventory_factor" if material
+                   else "cn_label.electricity.inventory_factor_immaterial", f"{lr.path}.{field}",
+                   f"Line '{lr.line.id}' ({fmt(share * 100, 2)} % of the footprint) uses the inventory grid factor '{factor_id}'; product footprints use the life-cycle electricity factor (e.g. elec.cn.lca.2023.national, 0.6205 kg CO2e/kWh).",
+                   f"行“{lr.line.id}”（占碳足迹{fmt(share * 100, 2)}%）使用排放清单电网因子“{factor_id}”；产品碳足迹应使用全生命周期电力因子（如全国0.6205 kg CO2e/kWh）。",
+                   line_id=lr.line.id, factor_id=factor_id, line_share=share, materiality=limit)
         elif electricity_kind(factor_id) is None:
             c.emit("cn_label.electricity.unknown_factor", f"{lr.path}.{field}",
                    f"Line '{lr.line.id}': cannot tell whether '{factor_id}' is a life-cycle factor.",
@@ -254,7 +275,7 @@ def run(c: Check) -> dict[str, Any]:
     category = usable.catalogue_category or c.dossier.product.category
     _stage_checks(c, scheme)
     items = _report_items(c, usable, category)
-    _electricity(c)
+    _electricity(c, scheme)
     _cutoff(c, usable, scheme)
     catalogue = _catalogue(c, category, scheme)
     grade = _grade(c, usable, scheme) if math.isfinite(float(c.result.total)) else None

@@ -40,12 +40,41 @@ def iter_lines(dossier: Any) -> Iterator[LineRef]:
     yield from visit(list(dossier.lines), dict(dossier.subassemblies), "", None)
 
 
-def stages_with_lines(dossier: Any) -> set[str]:
-    """Stages in which at least one line reports (sub-assembly stage overrides applied)."""
-    return {ref.stage for ref in iter_lines(dossier) if ref.stage}
+def stages_with_lines(dossier: Any, result: Any = None) -> set[str]:
+    """Stages in which at least one line reports: from the result's expanded lines (sub-assembly
+    stage overrides applied) and from the dossier's line definitions."""
+    found = {ref.stage for ref in iter_lines(dossier) if ref.stage}
+    for line in getattr(result, "lines", None) or []:
+        found.add(str(line.stage))
+    return found
 
 
 def stage_totals(result: Any) -> dict[str, float]:
     """The result's per-stage totals keyed by stage value."""
     per_stage = getattr(result, "per_stage", None) or {}
     return {str(getattr(k, "value", k)): float(v) for k, v in dict(per_stage).items()}
+
+
+def field_paths(dossier: Any) -> dict[str, str]:
+    """Map the result's slash line paths ("pcb/solder") to dossier field paths
+    ("subassemblies.pcb_board.lines[2]"); a reference resolves in the nearest registry."""
+    out: dict[str, str] = {}
+
+    def visit(lines: list[Any], chain: tuple[tuple[str, dict[str, Any]], ...], slash: str, base: str,
+              depth: int) -> None:
+        if depth > 32:
+            return
+        for i, line in enumerate(lines):
+            here = f"{slash}/{line.id}" if slash else line.id
+            out.setdefault(here, f"{base}lines[{i}]")
+            if getattr(line, "kind", None) != "subassembly":
+                continue
+            for prefix, registry in reversed(chain):
+                sub = registry.get(line.ref)
+                if sub is not None:
+                    sub_base = f"{prefix}subassemblies.{line.ref}."
+                    visit(sub.lines, (*chain, (sub_base, dict(sub.subassemblies))), here, sub_base, depth + 1)
+                    break
+
+    visit(list(dossier.lines), (("", dict(dossier.subassemblies)),), "", "", 0)
+    return out
