@@ -39,7 +39,7 @@ class RuleReport(BaseModel):
         raise KeyError(pack)
 
 
-_PACK_MODULES = ("cn_label", "eu_battery", "pef")
+_PACK_MODULES = ("cn_label", "eu_battery", "cbam", "pef")
 
 
 def _versions() -> dict[str, tuple[PackVersion, ...]]:

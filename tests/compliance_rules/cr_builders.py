@@ -51,3 +51,43 @@ def with_section(raw: dict[str, Any], key: str, section: dict[str, Any] | None) 
     else:
         out["regime_data"][key] = section
     return out
+
+
+def ev_battery(**section_overrides: Any) -> dict[str, Any]:
+    """EV battery pack, one battery, cradle-to-grave without use. Hand-worked total 4823.635 kg:
+    cells (supplier PCF) 4000; aluminium housing 30 kg x 16.1 = 483; assembly 300 kWh x 0.6205
+    = 186.15; sea freight 0.45 t x 20000 km x 0.0161 = 144.9; recycling 450 kg x 0.0213 = 9.585."""
+    section: dict[str, Any] = {
+        "category": "ev", "vehicle_class": "M1", "usable_energy_kwh": 75, "service_years": 10,
+        "chemistry": "NMC811",
+        "manufacturer": {"name": "Sichuan Cell Tech Co., Ltd.", "address": "Yibin, Sichuan, CN",
+                         "identifier": "91512081MA62K0260E"},
+        "battery_model": "SCT-75-NMC", "plant": {"name": "Yibin plant 1", "city": "Yibin", "country": "CN"},
+        "declaration_of_conformity_id": "DoC-SCT-75-2026-001",
+        "study_url": "https://example.com/sct-75-cf-study",
+        "recycled_content": {"cobalt": 0.18, "lithium": 0.05, "nickel": 0.07},
+        "passport": {"passport_id": "SCT75-BP", "qr_url": "https://bp.example.com/SCT75",
+                     "hazardous_substances": ["LiPF6"], "critical_raw_materials": ["cobalt", "lithium", "natural graphite"],
+                     "renewable_content_share": 0.1, "rated_capacity_ah": 200, "nominal_voltage_v": 375,
+                     "power_w": 150000, "expected_lifetime_cycles": 1500},
+        "label": {"annex_vi_content": True, "qr_code": True},
+    }
+    section.update(section_overrides)
+    return {
+        "product": {"name": "EV battery pack SCT-75", "model": "SCT-75-NMC", "category": "lithium_battery_power",
+                    "cn_code": "85076000"},
+        "functional_unit": {"amount": 1, "unit": "piece", "description": "one 75 kWh traction battery pack"},
+        "boundary": "cradle-to-grave",
+        "reference_period": {"start": "2025-01-01", "end": "2025-12-31"},
+        "lines": [
+            {"kind": "material", "id": "cells", "quantity": 1, "unit": "piece",
+             "supplier_pcf": {"value": 4000, "unit": "piece", "supplier": "cell maker"}},
+            {"kind": "material", "id": "housing", "material": "material.aluminium.primary", "quantity": 30, "unit": "kg"},
+            {"kind": "electricity", "id": "assembly", "quantity": 300, "unit": "kWh", "grid": "elec.cn.lca.2023.national"},
+            {"kind": "transport", "id": "to-eu", "mode": "transport.sea.container.average",
+             "mass": 450, "mass_unit": "kg", "distance": 20000},
+            {"kind": "waste", "id": "recycling", "stage": "end_of_life", "treatment": "waste.recycling.open_loop",
+             "quantity": 450, "unit": "kg"},
+        ],
+        "regime_data": {"eu_battery": section},
+    }
