@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from store.db import AUDIT_LOCK_KEY, is_sqlite
 from store.errors import AuditDataNotCanonical
@@ -134,7 +134,7 @@ def entries_for(session: Session, entity_type: str, entity_id: str) -> list[Audi
     """The entries about one entity, oldest first."""
     stmt = (select(AuditEntry)
             .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
-            .order_by(sa.asc(AuditEntry.seq)))
+            .order_by(col(AuditEntry.seq)))
     return list(session.exec(stmt).all())
 
 
