@@ -18,14 +18,28 @@ from signing.errors import (
     SealError,
     SigningError,
     TimestampError,
+    TrustListError,
 )
 from signing.keys import SealKey, SignerMaterial, kid_of, load_dev_signer, load_signer
 from signing.pades import async_sign_pdf, sign_pdf
 from signing.pki import ensure_dev_pki
 from signing.problems import Problem
+from signing.seal import SealClaims, decode_seal, make_seal
+from signing.seal_verify import SealVerification, verify_seal
+from signing.trustlist import (
+    CertStatus,
+    StatusEntry,
+    StatusList,
+    TrustedKey,
+    TrustList,
+    build_status_list,
+    build_trust_list,
+    parse_status_list,
+)
 from signing.verify import PdfVerification, async_verify_pdf, verify_pdf
 
 __all__ = [
+    "CertStatus",
     "CertificateData",
     "DevMaterialRefusedError",
     "FontNotFoundError",
@@ -33,19 +47,32 @@ __all__ = [
     "PdfVerification",
     "Problem",
     "RenderError",
+    "SealClaims",
     "SealError",
     "SealKey",
+    "SealVerification",
     "SignerMaterial",
     "SigningError",
+    "StatusEntry",
+    "StatusList",
     "TimestampError",
+    "TrustList",
+    "TrustListError",
+    "TrustedKey",
     "async_sign_pdf",
     "async_verify_pdf",
+    "build_status_list",
+    "build_trust_list",
+    "decode_seal",
     "ensure_dev_pki",
     "format_figure",
     "kid_of",
     "load_dev_signer",
     "load_signer",
+    "make_seal",
+    "parse_status_list",
     "render_certificate_pdf",
     "sign_pdf",
     "verify_pdf",
+    "verify_seal",
 ]

@@ -8,7 +8,8 @@ Hierarchy::
     │   └── DevMaterialRefusedError   generated development material offered in production mode
     ├── TimestampError                the timestamp authority could not be reached or refused
     ├── RenderError                   a certificate or label could not be drawn (carries the field)
-    └── SealError                     a seal could not be produced (carries the reason code)
+    ├── SealError                     a seal could not be produced or decoded (carries a code)
+    └── TrustListError                trust/status list malformed or wrongly signed (code)
 
 Verification never raises for a forged, broken or unsigned document or seal: it returns a red
 result with structured :class:`signing.problems.Problem` entries instead. Errors are only raised
@@ -74,3 +75,12 @@ class SealError(SigningError):
         self.code = code
         self.reason = reason
         super().__init__(f"seal {code}: {reason}")
+
+
+class TrustListError(SigningError):
+    """A trust list or status list document is malformed or its signature does not verify."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        self.code = code
+        self.reason = reason
+        super().__init__(f"{code}: {reason}")
