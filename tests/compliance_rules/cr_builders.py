@@ -91,3 +91,29 @@ def ev_battery(**section_overrides: Any) -> dict[str, Any]:
         ],
         "regime_data": {"eu_battery": section},
     }
+
+
+def pp_chair(**overrides: Any) -> dict[str, Any]:
+    """PP garden chair, cradle-to-grave. Hand-worked total 22.4081 kg CO2e: PP 4 kg x 1.63 = 6.52;
+    moulding 5 kWh x 0.6205 = 3.1025; delivery 0.004 t x 500 km x 0.107 = 0.214; end of life by
+    the CFF with R2 = R3 = 0: (1 - 0 - 0) x ED = 4 kg x 3.1429 (incineration of PP) = 12.5716."""
+    raw: dict[str, Any] = {
+        "product": {"name": "PP garden chair", "model": "GC-4", "category": "furniture"},
+        "functional_unit": {"amount": 1, "unit": "piece", "description": "one chair used for 5 years"},
+        "boundary": "cradle-to-grave",
+        "reference_period": {"start": "2025-01-01", "end": "2025-12-31"},
+        "lines": [
+            {"kind": "material", "id": "pp", "material": "material.plastic.pp", "quantity": 4, "unit": "kg",
+             "dqr": {"ter": 2, "ger": 2, "tir": 2, "p": 2}},
+            {"kind": "electricity", "id": "moulding", "quantity": 5, "unit": "kWh",
+             "grid": "elec.cn.lca.2023.national", "dqr": {"ter": 1, "ger": 2, "tir": 1, "p": 2}},
+            {"kind": "transport", "id": "delivery", "mode": "transport.road.hgv.average", "mass": 4,
+             "mass_unit": "kg", "distance": 500},
+            {"kind": "end_of_life", "id": "eol", "material": "material.plastic.pp", "mass": 4, "unit": "kg",
+             "cff": {"a": 0.5, "r1": 0, "r2": 0, "r3": 0, "ed": "eol.incineration.pp"},
+             "dqr": {"ter": 2, "ger": 3, "tir": 2, "p": 3}},
+        ],
+        "regime_data": {},
+    }
+    raw.update(overrides)
+    return raw
