@@ -11,6 +11,7 @@ records factor set id and version, GWP set, engine version and the dossier's SHA
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 from pydantic import TypeAdapter
@@ -31,60 +32,42 @@ def dossier_sha256(d: Dossier) -> str:
     return hashlib.sha256(d.model_dump_json().encode("utf-8")).hexdigest()
 
 
-def line_kg(flat: Flat) -> np.ndarray:
-    """kg CO2e per functional unit of every expanded line."""
-    a = flat.arrays()
-    value = np.asarray(flat.rows.value, dtype=np.float64)
-    return a["amount"] * a["mult"] * value[a["row"]]
+@dataclass
+class Aggregates:
+    """Every figure of a result, computed from the flattened arrays in one vectorised pass."""
+
+    kg: np.ndarray
+    gas_names: list[str]
+    per_stage: np.ndarray
+    per_gas: np.ndarray
+    classes: np.ndarray
+    aircraft: float
+    node_stage: np.ndarray
+    """(nodes x stages) totals including descendants"""
+    total: float
+    abs_total: float
+    primary_share: float
+    dqr: float | None
+    dqr_weight: float
 
 
-def _tree(flat: Flat, kg: np.ndarray, node: np.ndarray, stage: np.ndarray,
-          total: float) -> TreeNode:
-    n = len(flat.nodes)
-    ns = np.bincount(node * _NS + stage, weights=kg, minlength=n * _NS).reshape(n, _NS)
-    for i in range(n - 1, 0, -1):
-        ns[flat.nodes[i].parent] += ns[i]
-    order = np.argsort(node, kind="stable")
-    counts = np.bincount(node, minlength=n)
-    members = np.split(order, np.cumsum(counts)[:-1])
-    built: list[TreeNode | None] = [None] * n
-    children: list[list[TreeNode]] = [[] for _ in range(n)]
-    for i in range(n - 1, -1, -1):
-        nd = flat.nodes[i]
-        sub_total = float(ns[i].sum())
-        t = TreeNode(
-            path=nd.path, name=nd.name, ref=nd.ref, quantity=nd.quantity, total=sub_total,
-            per_stage={s.value: float(v) for s, v in zip(STAGE_ORDER, ns[i], strict=True)},
-            share=sub_total / total if total else 0.0, lines=members[i].tolist(),
-            children=children[i][::-1],
-        )
-        built[i] = t
-        if nd.parent >= 0:
-            children[nd.parent].append(t)
-    root = built[0]
-    assert root is not None
-    return root
-
-
-def calculate(dossier: Dossier, factor_set: FactorSet | None = None, *,
-              monte_carlo_draws: int = 0, seed: int = 0) -> FootprintResult:
-    """Footprint of ``dossier`` per functional unit with ``factor_set`` (default: newest)."""
-    fs = factor_set or load_factor_set()
-    flat = flatten(dossier, fs)
-    a = flat.arrays()
+def aggregate(flat: Flat, a: dict[str, np.ndarray] | None = None) -> Aggregates:
+    """The numeric core: per line, stage, gas, carbon class, tree node; DQR; primary share."""
+    a = flat.arrays() if a is None else a
     names, value, gas, cls, air = flat.rows.matrices()
     w = a["amount"] * a["mult"]
     kg = w * value[a["row"]]
     wr = np.bincount(a["row"], weights=w, minlength=len(value))
-    per_gas = wr @ gas
-    classes = wr @ cls
-    aircraft = float(wr @ air)
-    per_stage = np.bincount(a["stage"], weights=kg, minlength=_NS)
-    total = float(kg.sum())
-
+    n = len(flat.nodes)
+    node, stage = a["node"], a["stage"]
+    ns = np.bincount(node * _NS + stage, weights=kg, minlength=n * _NS).reshape(n, _NS)
+    parent = np.fromiter((nd.parent for nd in flat.nodes), dtype=np.intp, count=n)
+    depth = np.fromiter((nd.depth for nd in flat.nodes), dtype=np.intp, count=n)
+    for level in range(int(depth.max()), 0, -1):  # deepest first: children before parents
+        sel = np.flatnonzero(depth == level)
+        np.add.at(ns, parent[sel], ns[sel])
     absk = np.abs(kg)
     abs_total = float(absk.sum())
-    primary_share = float(absk[a["primary"]].sum()) / abs_total if abs_total else 0.0
     has = ~np.isnan(a["dqr"])
     dqr_weight = float(absk[has].sum())
     if dqr_weight > 0:
@@ -93,12 +76,49 @@ def calculate(dossier: Dossier, factor_set: FactorSet | None = None, *,
         dqr = float(a["dqr"][has].mean())
     else:
         dqr = None
+    return Aggregates(
+        kg=kg, gas_names=names, per_stage=np.bincount(stage, weights=kg, minlength=_NS),
+        per_gas=wr @ gas, classes=wr @ cls, aircraft=float(wr @ air), node_stage=ns,
+        total=float(kg.sum()), abs_total=abs_total,
+        primary_share=float(absk[a["primary"]].sum()) / abs_total if abs_total else 0.0,
+        dqr=dqr, dqr_weight=dqr_weight,
+    )
 
+
+def build_tree(flat: Flat, agg: Aggregates, node: np.ndarray) -> TreeNode:
+    """Product -> sub-assembly -> line view from the aggregated node totals."""
+    n = len(flat.nodes)
+    total = agg.total
+    order = np.argsort(node, kind="stable").tolist()
+    ends = np.cumsum(np.bincount(node, minlength=n)).tolist()
+    stage_rows = agg.node_stage.tolist()
+    node_totals = agg.node_stage.sum(axis=1).tolist()
+    names = [s.value for s in STAGE_ORDER]
+    children: list[list[TreeNode]] = [[] for _ in range(n)]
+    t: TreeNode | None = None
+    for i in range(n - 1, -1, -1):
+        nd = flat.nodes[i]
+        sub_total = node_totals[i]
+        # model_construct: every field is computed here from typed arrays, nothing to validate
+        t = TreeNode.model_construct(
+            path=nd.path, name=nd.name, ref=nd.ref, quantity=nd.quantity, total=sub_total,
+            per_stage=dict(zip(names, stage_rows[i], strict=True)),
+            share=sub_total / total if total else 0.0,
+            lines=order[ends[i - 1] if i else 0:ends[i]], children=children[i][::-1],
+        )
+        if nd.parent >= 0:
+            children[nd.parent].append(t)
+    assert t is not None
+    return t
+
+
+def line_results(flat: Flat, kg: np.ndarray) -> list[LineResult]:
     rows = flat.rows
-    row = a["row"].tolist()
+    row = flat.row
+    stage_names = [s.value for s in STAGE_ORDER]
     dq = [None if x != x else x for x in flat.dqr]
-    lines = _LINES.validate_python([
-        {"line_id": lid, "path": p, "stage": STAGE_ORDER[s].value, "kind": k, "description": de,
+    return _LINES.validate_python([
+        {"line_id": lid, "path": p, "stage": stage_names[s], "kind": k, "description": de,
          "quantity": q, "unit": u, "factor_id": rows.factor_id[r], "factor_value": rows.value[r],
          "factor_unit": rows.factor_unit[r], "factor_source": rows.source[r], "kg_co2e": c,
          "multiplier": m, "primary": pr, "dqr": d, "check": rows.check[r]}
@@ -106,22 +126,32 @@ def calculate(dossier: Dossier, factor_set: FactorSet | None = None, *,
             flat.line_id, flat.path, flat.stage, flat.kind, flat.description, flat.quantity,
             flat.unit, row, kg.tolist(), flat.mult, flat.primary, dq, strict=True)
     ])
-    used = sorted({rows.factor_id[r] for r in set(row) if rows.check[r]})
+
+
+def calculate(dossier: Dossier, factor_set: FactorSet | None = None, *,
+              monte_carlo_draws: int = 0, seed: int = 0) -> FootprintResult:
+    """Footprint of ``dossier`` per functional unit with ``factor_set`` (default: newest)."""
+    fs = factor_set or load_factor_set()
+    flat = flatten(dossier, fs)
+    a = flat.arrays()
+    agg = aggregate(flat, a)
+    rows = flat.rows
+    used = sorted({rows.factor_id[r] for r in set(flat.row) if rows.check[r]})
     result = FootprintResult(
         product=dossier.product.name,
         functional_unit=dossier.functional_unit,
         boundary=dossier.boundary,
         reference_flow=dossier.reference_flow,
-        total=total,
-        per_stage={s.value: float(v) for s, v in zip(STAGE_ORDER, per_stage, strict=True)},
-        per_gas={g: float(v) for g, v in zip(names, per_gas, strict=True)},
-        **{c: float(v) for c, v in zip(CLASSES, classes, strict=True)},
-        aircraft=aircraft,
-        lines=lines,
-        tree=_tree(flat, kg, a["node"], a["stage"], total),
-        primary_data_share=primary_share,
-        dqr=dqr,
-        dqr_coverage=dqr_weight / abs_total if abs_total else 0.0,
+        total=agg.total,
+        per_stage={s.value: float(v) for s, v in zip(STAGE_ORDER, agg.per_stage, strict=True)},
+        per_gas={g: float(v) for g, v in zip(agg.gas_names, agg.per_gas, strict=True)},
+        **{c: float(v) for c, v in zip(CLASSES, agg.classes, strict=True)},
+        aircraft=agg.aircraft,
+        lines=line_results(flat, agg.kg),
+        tree=build_tree(flat, agg, a["node"]),
+        primary_data_share=agg.primary_share,
+        dqr=agg.dqr,
+        dqr_coverage=agg.dqr_weight / agg.abs_total if agg.abs_total else 0.0,
         factors_to_check=used,
         factor_set_id=fs.id,
         factor_set_version=fs.version,
@@ -132,5 +162,5 @@ def calculate(dossier: Dossier, factor_set: FactorSet | None = None, *,
     if monte_carlo_draws:
         from footprint.uncertainty import simulate
 
-        result.uncertainty = simulate(kg, a, monte_carlo_draws, seed)
+        result.uncertainty = simulate(agg.kg, a, monte_carlo_draws, seed)
     return result

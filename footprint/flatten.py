@@ -29,6 +29,7 @@ class Node:
     ref: str | None
     parent: int
     quantity: float
+    depth: int = 0
 
 
 @dataclass
@@ -144,7 +145,7 @@ def _walk(flat: Flat, fs: FactorSet, lines: list[Any], chain: Chain, prefix: str
             assert found is not None  # validated with the dossier
             sub, sub_chain = found
             flat.nodes.append(Node(path=path, name=sub.name, ref=line.ref, parent=node,
-                                   quantity=line.quantity))
+                                   quantity=line.quantity, depth=flat.nodes[node].depth + 1))
             sub_allocs = allocs
             if sub.allocation is not None:
                 sub_allocs = [*allocs, (sub.allocation.factor, set(sub.allocation.stages))]
