@@ -30,6 +30,16 @@ from evidence.provenance import (
     confirm,
     correct,
 )
+from evidence.report_footprint import footprint_workbook
+from evidence.report_tables import (
+    portfolio_workbook,
+    subsidy_results_workbook,
+    working_papers_workbook,
+)
+from evidence.subsidy_claims import SubsidyClaim, read_subsidy_claims
+from evidence.template_read import read_template
+from evidence.template_write import write_template
+from evidence.to_dossier import electricity_line, fuel_line, supplier_pcf
 
 FIELDS: dict[str, tuple[str, ...]] = {kind: tuple(s.name for s in specs) for kind, specs in SPECS.items()}
 """Field names per document type (a period adds ``billing_period_end``)."""
@@ -56,12 +66,23 @@ __all__ = [
     "PdfTooLargeError",
     "PdfTooManyPagesError",
     "Provenance",
+    "SubsidyClaim",
     "WorkbookError",
     "WorkbookInvalid",
     "confirm",
     "correct",
     "detect_type",
+    "electricity_line",
     "extract_pdf",
+    "footprint_workbook",
+    "fuel_line",
     "grid_region_key",
+    "portfolio_workbook",
     "read_pdf_text",
+    "read_subsidy_claims",
+    "read_template",
+    "subsidy_results_workbook",
+    "supplier_pcf",
+    "working_papers_workbook",
+    "write_template",
 ]
