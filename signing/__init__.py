@@ -21,6 +21,7 @@ from signing.errors import (
     TrustListError,
 )
 from signing.keys import SealKey, SignerMaterial, kid_of, load_dev_signer, load_signer
+from signing.label import LabelData, label_qr_fits, render_label_png, render_label_svg
 from signing.pades import async_sign_pdf, sign_pdf
 from signing.pki import ensure_dev_pki
 from signing.problems import Problem
@@ -44,6 +45,7 @@ __all__ = [
     "DevMaterialRefusedError",
     "FontNotFoundError",
     "KeyMaterialError",
+    "LabelData",
     "PdfVerification",
     "Problem",
     "RenderError",
@@ -67,11 +69,14 @@ __all__ = [
     "ensure_dev_pki",
     "format_figure",
     "kid_of",
+    "label_qr_fits",
     "load_dev_signer",
     "load_signer",
     "make_seal",
     "parse_status_list",
     "render_certificate_pdf",
+    "render_label_png",
+    "render_label_svg",
     "sign_pdf",
     "verify_pdf",
     "verify_seal",
