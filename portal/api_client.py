@@ -1,0 +1,289 @@
+"""The portal's only door to Tanpass: a small typed client over the HTTP API.
+
+Every method is one route. Errors leave as :class:`ApiError`, which carries the RFC 9457
+problem document the API answered with (title, detail, per-field ``errors``), already in the
+user's language because each request sends ``Accept-Language``.
+
+Error tree::
+
+    ApiError                      any answer >= 400, or the API could not be reached
+    ├── NotAvailable              the route does not exist (yet) on this API: 404 without a
+    │                             problem of ours, or 405
+    ├── Unauthenticated           401 after one refresh attempt: the session is over
+    └── Unreachable               connection refused / timed out
+
+Routes still being written are called the same way; a page catches ``NotAvailable`` and shows
+a bilingual "not available yet" notice instead of crashing. Adding a route is one method here.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+API = "/api/v1"
+
+
+class ApiError(Exception):
+    """The API refused or failed a request; ``problem`` is its problem+json body."""
+
+    def __init__(self, status: int, problem: dict[str, Any] | None = None) -> None:
+        self.status = status
+        self.problem: dict[str, Any] = problem or {}
+        super().__init__(f"{status}: {self.title} {self.detail}".strip())
+
+    @property
+    def type(self) -> str:
+        return str(self.problem.get("type", "about:blank"))
+
+    @property
+    def kind(self) -> str:
+        """The last segment of the problem type, e.g. ``not-found``, ``validation``."""
+        return self.type.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def title(self) -> str:
+        return str(self.problem.get("title", ""))
+
+    @property
+    def detail(self) -> str:
+        return str(self.problem.get("detail", ""))
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        errs = self.problem.get("errors") or []
+        return [e for e in errs if isinstance(e, dict)]
+
+
+class NotAvailable(ApiError):
+    """The route is not (yet) offered by this API."""
+
+
+class Unauthenticated(ApiError):
+    """The session has ended (token expired and could not be refreshed)."""
+
+
+class Unreachable(ApiError):
+    """The API did not answer."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(0, {"title": "API unreachable", "detail": reason})
+
+
+@dataclass
+class Tokens:
+    access_token: str
+    refresh_token: str
+    obtained_at: float = field(default_factory=time.time)
+
+
+_shared: dict[str, httpx.Client] = {}
+_shared_lock = threading.Lock()
+_routes_cache: dict[str, tuple[float, set[tuple[str, str]]]] = {}
+
+
+def shared_http(base_url: str, timeout: float = 60.0) -> httpx.Client:
+    """One pooled ``httpx.Client`` per API base URL for the whole portal process."""
+    with _shared_lock:
+        client = _shared.get(base_url)
+        if client is None or client.is_closed:
+            client = httpx.Client(base_url=base_url, timeout=timeout)
+            _shared[base_url] = client
+        return client
+
+
+def _problem_of(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {"title": response.reason_phrase, "detail": response.text[:500]}
+    return body if isinstance(body, dict) else {"detail": str(body)}
+
+
+def _is_missing_route(response: httpx.Response, problem: dict[str, Any]) -> bool:
+    if response.status_code == 405:
+        return True
+    # A route that does not exist answers Starlette's bare "Not Found"; a missing *record*
+    # answers a problem of ours with its own detail (and often extensions).
+    return response.status_code == 404 and problem.get("detail") in ("Not Found", None)
+
+
+class ApiClient:
+    """The API as seen by one signed-in (or anonymous) portal user."""
+
+    def __init__(self, http: httpx.Client, *, lang: str = "zh", tokens: Tokens | None = None) -> None:
+        self.http = http
+        self.lang = lang
+        self.tokens = tokens
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _headers(self) -> dict[str, str]:
+        h = {"Accept-Language": self.lang, "Accept": "application/json, application/problem+json"}
+        if self.tokens:
+            h["Authorization"] = f"Bearer {self.tokens.access_token}"
+        return h
+
+    def _send(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        try:
+            return self.http.request(method, API + path, headers=self._headers(), **kw)
+        except httpx.TimeoutException as exc:
+            raise Unreachable(f"timeout: {exc}") from exc
+        except httpx.TransportError as exc:
+            raise Unreachable(str(exc) or type(exc).__name__) from exc
+
+    def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        response = self._send(method, path, **kw)
+        if response.status_code == 401 and self.tokens and path != "/auth/refresh":
+            if self._try_refresh():
+                response = self._send(method, path, **kw)
+        if response.status_code >= 400:
+            problem = _problem_of(response)
+            if response.status_code == 401:
+                raise Unauthenticated(401, problem)
+            if _is_missing_route(response, problem):
+                raise NotAvailable(response.status_code, problem)
+            raise ApiError(response.status_code, problem)
+        return response
+
+    def _try_refresh(self) -> bool:
+        assert self.tokens is not None
+        r = self._send("POST", "/auth/refresh", json={"refresh_token": self.tokens.refresh_token})
+        if r.status_code != 200:
+            return False
+        body = r.json()
+        self.tokens.access_token = body["access_token"]
+        self.tokens.refresh_token = body.get("refresh_token", self.tokens.refresh_token)
+        self.tokens.obtained_at = time.time()
+        return True
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.request("GET", path, **kw).json()
+
+    def post(self, path: str, **kw: Any) -> Any:
+        r = self.request("POST", path, **kw)
+        return r.json() if r.content else {}
+
+    def supports(self, method: str, template: str) -> bool:
+        """Whether the API's OpenAPI document lists ``method template`` (cached for a minute)."""
+        key = str(self.http.base_url)
+        now = time.monotonic()
+        cached = _routes_cache.get(key)
+        if cached is None or now - cached[0] > 60:
+            try:
+                doc = self.http.get("/openapi.json", timeout=10).json()
+                routes = {(m.upper(), p) for p, ops in doc.get("paths", {}).items() for m in ops}
+            except (httpx.HTTPError, ValueError):
+                routes = set()
+            cached = (now, routes)
+            _routes_cache[key] = cached
+        return (method.upper(), API + template) in cached[1]
+
+    # -- auth -------------------------------------------------------------------------------
+    def login(self, email: str, password: str) -> Tokens:
+        r = self._send("POST", "/auth/token", data={"username": email, "password": password})
+        if r.status_code >= 400:
+            raise ApiError(r.status_code, _problem_of(r))
+        body = r.json()
+        self.tokens = Tokens(body["access_token"], body["refresh_token"])
+        return self.tokens
+
+    def me(self) -> dict[str, Any]:
+        return self.get("/auth/me")
+
+    # -- exporter ---------------------------------------------------------------------------
+    def products(self) -> list[dict[str, Any]]:
+        return self.get("/products")
+
+    def product(self, product_id: str) -> dict[str, Any]:
+        return self.get(f"/products/{product_id}")
+
+    def create_product(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self.post("/products", json=body)
+
+    def applications(self) -> list[dict[str, Any]]:
+        return self.get("/applications")
+
+    def application(self, application_id: str) -> dict[str, Any]:
+        return self.get(f"/applications/{application_id}")
+
+    def create_application(self, product_id: str, regimes: list[str]) -> dict[str, Any]:
+        return self.post("/applications", json={"product_id": product_id, "regimes": regimes})
+
+    def submit_dossier(self, application_id: str, dossier: dict[str, Any]) -> dict[str, Any]:
+        return self.post(f"/applications/{application_id}/dossier", json=dossier)
+
+    def footprint_detail(self, application_id: str) -> dict[str, Any]:
+        """Line results, tree and DQR of the latest calculation (route to come)."""
+        return self.get(f"/applications/{application_id}/footprint")
+
+    def upload_evidence(self, application_id: str, name: str, data: bytes, mime: str) -> dict[str, Any]:
+        return self.post(f"/applications/{application_id}/evidence",
+                         files={"file": (name, data, mime)})
+
+    def evidence(self, application_id: str) -> list[dict[str, Any]]:
+        return self.get(f"/applications/{application_id}/evidence")
+
+    def dossier_template(self) -> bytes:
+        return self.request("GET", "/templates/dossier.xlsx").content
+
+    def upload_dossier_xlsx(self, application_id: str, name: str, data: bytes) -> dict[str, Any]:
+        return self.post(f"/applications/{application_id}/dossier/xlsx",
+                         files={"file": (name, data, "application/vnd.openxmlformats-"
+                                         "officedocument.spreadsheetml.sheet")})
+
+    def corrective_action(self, application_id: str, finding_id: str, body: dict[str, Any]) -> Any:
+        return self.post(f"/applications/{application_id}/findings/{finding_id}/corrective-action",
+                         json=body)
+
+    def cbam_workbook(self, application_id: str) -> bytes:
+        return self.request("GET", f"/applications/{application_id}/cbam/workbook").content
+
+    # -- verifier / certifier ---------------------------------------------------------------
+    def verify(self, application_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self.post(f"/applications/{application_id}/verification", json=body)
+
+    def decide(self, application_id: str, approve: bool, reasons: str) -> dict[str, Any]:
+        return self.post(f"/applications/{application_id}/decision",
+                         json={"approve": approve, "reasons": reasons})
+
+    def certificates(self) -> list[dict[str, Any]]:
+        return self.get("/certificates")
+
+    def certificate(self, number: str) -> dict[str, Any]:
+        return self.get(f"/certificates/{number}")
+
+    def certificate_pdf(self, number: str) -> bytes:
+        return self.request("GET", f"/certificates/{number}/pdf").content
+
+    def certificate_label(self, number: str) -> bytes:
+        return self.request("GET", f"/certificates/{number}/label").content
+
+    def certificate_action(self, number: str, action: str, reason: str) -> dict[str, Any]:
+        """``action`` in suspend | reinstate | revoke | renew (routes to come)."""
+        return self.post(f"/certificates/{number}/{action}", json={"reason": reason})
+
+    # -- public verification ----------------------------------------------------------------
+    def public_certificate(self, number: str) -> dict[str, Any]:
+        return self.get(f"/public/certificates/{number.strip()}")
+
+    def public_footprint(self, number: str) -> dict[str, Any]:
+        """Stage and line breakdown behind a public certificate (route to come)."""
+        return self.get(f"/public/certificates/{number.strip()}/footprint")
+
+    def verify_qr_image(self, name: str, data: bytes, mime: str) -> dict[str, Any]:
+        return self.post("/public/verify/qr", files={"file": (name, data, mime)})
+
+    def verify_pdf(self, name: str, data: bytes) -> dict[str, Any]:
+        return self.post("/public/verify/pdf", files={"file": (name, data, "application/pdf")})
+
+    def subsidy_batch(self, name: str, data: bytes) -> dict[str, Any]:
+        return self.post("/subsidy/batch-check", files={"file": (name, data, "text/csv")})
+
+    # -- admin ------------------------------------------------------------------------------
+    def admin_list(self, what: str) -> list[dict[str, Any]]:
+        """``what`` in organisations | users | factor-sets | rule-packs (routes to come)."""
+        return self.get(f"/admin/{what}")
