@@ -33,7 +33,7 @@ class Me(BaseModel):
 class ProductCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     model: str = Field(min_length=1, max_length=200)
-    category: str | None = None
+    category: str = Field(default="", max_length=100, description="carbon-label catalogue key")
     cn_code: str | None = Field(default=None, pattern=r"^\d{4}(\s?\d{2}){0,3}$")
 
 

@@ -36,6 +36,7 @@ from store import (
     User,
     audit,
     next_certificate_number,
+    save_blob,
     utcnow,
 )
 from workflows.types import (
@@ -55,6 +56,9 @@ REGIME_STANDARD = {
     "cbam": "Regulation (EU) 2023/956",
     "pef": "Recommendation (EU) 2021/2279",
 }
+
+
+SYSTEM = "system"  # actor of automatic steps (assessment): no user row
 
 
 def canonical_sha256(content: dict[str, Any]) -> str:
@@ -207,7 +211,7 @@ class CertificationActivities:
                     ApplicationEvent(
                         application_id=app.id,
                         status=change.status,
-                        actor_id=change.actor_id,
+                        actor_id=None if change.actor_id == SYSTEM else change.actor_id,
                         note=change.note,
                         dedup_key=change.dedup_key,
                     )
@@ -281,7 +285,7 @@ class CertificationActivities:
                 reason=f"Tanpass certificate {number}",
                 location="Tanpass certification body",
             )
-            sha = self._blobs.put(pdf)
+            sha = save_blob(session, self._blobs, pdf, "application/pdf").sha256
             cert = Certificate(
                 number=number,
                 application_id=app.id,

@@ -50,14 +50,20 @@ RETRY = RetryPolicy(
     non_retryable_error_types=["InvalidDossier", "NotFound", "Conflict"],
 )
 
+SYSTEM_ACTOR = "system"
 SUBMITTABLE = {AppStatus.awaiting_submission.value, AppStatus.returned.value}
 
 
 @workflow.defn
 class CertificationWorkflow:
-    def __init__(self) -> None:
-        self._input: CertificationInput | None = None
-        self._state = CertificationState(application_id="", status=AppStatus.awaiting_submission)
+    @workflow.init
+    def __init__(self, inp: CertificationInput) -> None:
+        # The input is here from construction: an update may arrive in the very first
+        # activation, before `run` has started.
+        self._input: CertificationInput | None = inp
+        self._state = CertificationState(
+            application_id=inp.application_id, status=AppStatus.awaiting_submission.value
+        )
         self._approval: VerifierApproval | None = None
         self._decision: CertificationDecision | None = None
 
@@ -65,9 +71,8 @@ class CertificationWorkflow:
 
     @workflow.run
     async def run(self, inp: CertificationInput) -> CertificationOutput:
-        self._input = inp
-        self._state.application_id = inp.application_id
-        await self._set_status(AppStatus.awaiting_submission, inp.created_by, "application opened")
+        await self._set_status(AppStatus.awaiting_submission, inp.created_by, "application opened",
+                               only_if_unchanged=True)
 
         await workflow.wait_condition(lambda: self._approval is not None)
         assert self._approval is not None
@@ -149,7 +154,7 @@ class CertificationWorkflow:
         else:
             status = AppStatus.awaiting_verification
             note = f"v{version}: no blocking findings"
-        await self._set_status(status, "system", note)
+        await self._set_status(status, SYSTEM_ACTOR, note)
         return SubmissionOutcome(
             version=version,
             status=status.value,
@@ -229,9 +234,19 @@ class CertificationWorkflow:
         )
 
     async def _set_status(
-        self, status: AppStatus, actor: str, note: str, data: dict | None = None
+        self,
+        status: AppStatus,
+        actor: str,
+        note: str,
+        data: dict | None = None,
+        only_if_unchanged: bool = False,
     ) -> None:
-        """Record a status change in the store and the audit log (idempotent by dedup key)."""
+        """Record a status change in the store and the audit log (idempotent by dedup key).
+
+        ``only_if_unchanged``: record the opening status only if no update has moved it yet.
+        """
+        if only_if_unchanged and self._state.status != status.value:
+            return
         self._state.status = status.value
         seq = len(self._state.history)
         self._state.history.append(

@@ -13,6 +13,7 @@ import signal
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from config import Settings, get_settings
 from signing import load_signer
@@ -21,6 +22,17 @@ from workflows.activities import CertificationActivities
 from workflows.certification import CertificationWorkflow
 
 log = logging.getLogger("tanpass.worker")
+
+# The pure rooms and their numeric libraries are deterministic and side-effect free; they are
+# passed through the sandbox (imported once, outside it) so that dossier validation in update
+# validators does not re-import pint and numpy per workflow run.
+PASSTHROUGH = ("footprint", "compliance_rules", "pint", "numpy", "pydantic", "pydantic_core")
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)
+    )
 
 
 def build_activities(settings: Settings) -> CertificationActivities:
@@ -45,6 +57,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[CertificationWorkflow],
+        workflow_runner=workflow_runner(),
         activities=activities.all(),
         activity_executor=executor,
         max_concurrent_activities=8,
