@@ -202,3 +202,23 @@ def test_edit_with_recomputed_hash_is_detected(factory: SessionFactory, seq: int
                                                                          hash=new_hash))
     report = _report(factory)
     assert (report.ok, report.first_bad_seq, report.problem) == (False, seq, "edited")
+
+
+TRICKY_DATA: list[dict[str, object]] = [
+    {"big": 10**20, "huge_float": 1e20, "tiny": 5e-324, "sum": 0.1 + 0.2, "neg_zero": -0.0},
+    {"中文键": "值", "emoji": "🔋", "quote": 'say "hi"\n', "ctrl": "\u0001", "b": "\u00e9"},
+    {"nested": {"z": [], "a": {}, "m": [1, [2, [3, None]], True, False]}},
+    {"Z": 1, "a": 2, "_": 3, "é": 4, "10": 5, "9": 6},
+]
+
+
+def test_tricky_json_hashes_the_same_after_a_round_trip(factory: SessionFactory) -> None:
+    with transaction(factory) as s:
+        written = [audit.append(s, actor="system", action="x", entity_type="t", entity_id=str(i),
+                                data=data) for i, data in enumerate(TRICKY_DATA)]
+    with factory() as s:
+        for entry in written:
+            stored = s.get(AuditEntry, entry.seq)
+            assert stored is not None
+            assert audit.canonical_json(stored.data) == audit.canonical_json(entry.data)
+    assert _report(factory).ok
