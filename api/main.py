@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from api import problems
-from api.routes import applications, auth, certificates, products, public
+from api.routes import applications, auth, certificates, process, products, public, verification
 from config import get_settings
 from store import BlobStore, make_engine, migrate, session_factory
 
@@ -43,7 +43,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     problems.install(app)
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (auth, products, applications, certificates, public):
+    for module in (auth, products, applications, process, certificates, public, verification):
         v1.include_router(module.router)
     app.include_router(v1)
 
