@@ -37,6 +37,7 @@ from store import (
     audit,
     next_certificate_number,
     save_blob,
+    transaction,
     utcnow,
 )
 from workflows.types import (
@@ -97,7 +98,7 @@ class CertificationActivities:
     @activity.defn
     def record_submission(self, inp: RecordSubmissionInput) -> RecordSubmissionOutput:
         digest = canonical_sha256(inp.dossier)
-        with self._sessions() as session:
+        with transaction(self._sessions) as session:
             app = self._application(session, inp.application_id)
             existing = session.exec(
                 select(DossierVersion).where(
@@ -125,13 +126,12 @@ class CertificationActivities:
                 data={"version": inp.version, "sha256": digest, "evidence": inp.evidence_sha256},
                 dedup_key=f"dossier/{inp.application_id}/{inp.version}",
             )
-            session.commit()
         return RecordSubmissionOutput(version=inp.version, sha256=digest)
 
     @activity.defn
     def assess(self, inp: AssessInput) -> AssessOutput:
         """Footprint calculation and the chosen rule packs for one dossier version."""
-        with self._sessions() as session:
+        with transaction(self._sessions) as session:
             self._application(session, inp.application_id)
             row = session.exec(
                 select(DossierVersion).where(
@@ -186,7 +186,6 @@ class CertificationActivities:
                         status="open",
                     )
                 )
-            session.commit()
         return AssessOutput(
             footprint_total=result.total,
             footprint_unit=dossier.functional_unit.unit,
@@ -198,7 +197,7 @@ class CertificationActivities:
 
     @activity.defn
     def record_status(self, change: StatusChange) -> StatusChanged:
-        with self._sessions() as session:
+        with transaction(self._sessions) as session:
             app = self._application(session, change.application_id)
             seen = session.exec(
                 select(ApplicationEvent).where(ApplicationEvent.dedup_key == change.dedup_key)
@@ -225,15 +224,14 @@ class CertificationActivities:
                     data={"note": change.note, **change.data},
                     dedup_key=change.dedup_key,
                 )
-                session.commit()
-        return StatusChanged(status=change.status)
+            return StatusChanged(status=change.status)
 
     # -- issuance -------------------------------------------------------------------------
 
     @activity.defn
     def issue_certificate(self, inp: IssueInput) -> IssuedCertificate:
         """Render, sign, store and register the certificate: exactly one per application."""
-        with self._sessions() as session:
+        with transaction(self._sessions) as session:
             done = session.exec(
                 select(Certificate).where(Certificate.application_id == inp.application_id)
             ).first()
@@ -319,7 +317,6 @@ class CertificationActivities:
                 data={"number": number, "pdf_sha256": sha, "application_id": app.id},
                 dedup_key=f"certificate/{app.id}",
             )
-            session.commit()
         return IssuedCertificate(number=number, pdf_sha256=sha, valid_until=valid_until.isoformat())
 
     def all(self) -> list[Callable[..., Any]]:

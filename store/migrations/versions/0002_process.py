@@ -1,0 +1,25 @@
+"""certification process depth (issue 5): assignments, reviews, corrective actions, certificate life
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-21
+
+Reserved slot, so the engineers of issues 5 and 7 extend one linear history. Empty until filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
