@@ -101,6 +101,7 @@ class Stack:
     api_port: int = field(default_factory=free_port)
     task_queue: str = field(default_factory=lambda: f"tq-{uuid.uuid4().hex[:10]}")
     procs: dict[str, Proc] = field(default_factory=dict)
+    password: str = ""
 
     def __post_init__(self) -> None:
         self.var = self.root / "var"

@@ -21,7 +21,14 @@ from temporalio.exceptions import ApplicationError
 from compliance_rules import run_packs
 from config import Settings
 from footprint import Dossier, calculate
-from signing import CertificateData, SignerMaterial, render_certificate_pdf, sign_pdf
+from signing import (
+    CertificateData,
+    SealClaims,
+    SignerMaterial,
+    make_seal,
+    render_certificate_pdf,
+    sign_pdf,
+)
 from store import (
     Application,
     ApplicationEvent,
@@ -60,6 +67,11 @@ REGIME_STANDARD = {
 
 
 SYSTEM = "system"  # actor of automatic steps (assessment): no user row
+
+
+def footprint_unit(amount: float, unit: str) -> str:
+    """'kg CO2e/piece', or 'kg CO2e/1000 kg' when the functional unit is not one of something."""
+    return f"kg CO2e/{unit}" if amount == 1 else f"kg CO2e/{amount:g} {unit}"
 
 
 def canonical_sha256(content: dict[str, Any]) -> str:
@@ -166,7 +178,7 @@ class CertificationActivities:
                     application_id=inp.application_id,
                     dossier_version=inp.version,
                     total=result.total,
-                    unit=f"kg CO2e/{dossier.functional_unit.amount:g} {dossier.functional_unit.unit}",
+                    unit=footprint_unit(dossier.functional_unit.amount, dossier.functional_unit.unit),
                     factor_set_id=result.factor_set_id,
                     factor_set_version=result.factor_set_version,
                     result=result.model_dump(mode="json"),
@@ -250,12 +262,30 @@ class CertificationActivities:
             if not (product and org and fp):
                 raise ApplicationError("application has no product, holder or footprint",
                                        type="Conflict", non_retryable=True)
+            verifier_org = session.get(Organisation, verifier.org_id) if verifier else None
+            certifier_org = session.get(Organisation, certifier.org_id) if certifier else None
+            issuer = (certifier_org.name if certifier_org else "") or "Tanpass certification body"
             decided = datetime.fromisoformat(inp.decision_date)
             valid_until = decided + timedelta(days=inp.validity_days)
             number = next_certificate_number(session, decided.year)
             result = fp.result
             fu = result.get("functional_unit") or {}
             fu_text = f"{fu.get('amount', 1):g} {fu.get('unit', '')} {fu.get('description', '')}".strip()
+            signer = self._signer_material()
+            seal = make_seal(
+                SealClaims(
+                    number=number,
+                    holder_uscc=org.uscc,
+                    product=f"{product.name} {product.model}",
+                    footprint=float(fp.total),
+                    unit=fp.unit,
+                    valid_from=decided.date(),
+                    valid_until=valid_until.date(),
+                    issued_at=decided,
+                    issuer=issuer,
+                ),
+                signer,
+            )
             data = CertificateData(
                 number=number,
                 holder_name=org.name_zh or org.name,
@@ -268,18 +298,19 @@ class CertificationActivities:
                 standard=REGIME_STANDARD.get(inp.regimes[0], "ISO 14067:2018") if inp.regimes else "ISO 14067:2018",
                 rule_packs=list(inp.regimes),
                 verifier_name=verifier.display_name if verifier else inp.verifier_id,
-                verifier_body="",
+                verifier_body=verifier_org.name if verifier_org else "",
                 opinion=inp.opinion,
                 certifier_name=certifier.display_name if certifier else inp.certifier_id,
                 decision_date=decided.date(),
                 valid_from=decided.date(),
                 valid_until=valid_until.date(),
                 status_url=f"{self._settings.public_base_url}/?cert={number}",
-                qr_payload=f"{self._settings.public_base_url}/?cert={number}",
+                qr_payload=seal,
+                issuer_name=issuer,
             )
             pdf = sign_pdf(
                 render_certificate_pdf(data),
-                self._signer_material(),
+                signer,
                 reason=f"Tanpass certificate {number}",
                 location="Tanpass certification body",
             )
@@ -300,6 +331,7 @@ class CertificationActivities:
                 valid_from=decided,
                 valid_until=valid_until,
                 pdf_sha256=sha,
+                seal=seal,
                 status_changed_at=decided,
                 verifier_id=inp.verifier_id,
                 certifier_id=inp.certifier_id,

@@ -21,10 +21,13 @@ def pdfsig(path: Path) -> str:
     return subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
 
 
-def test_product_to_signed_certificate(stack: Stack, api: httpx.Client, tmp_path: Path) -> None:
-    run = drive(api, stack.password)  # type: ignore[attr-defined]
+def test_product_to_signed_certificate(
+    shared_stack: Stack, shared_api: httpx.Client, tmp_path: Path
+) -> None:
+    stack, api = shared_stack, shared_api
+    run = drive(api, stack.password)
 
-    exporter = login(api, "exporter@demo.tanpass", stack.password)  # type: ignore[attr-defined]
+    exporter = login(api, "exporter@demo.tanpass", stack.password)
     pdf = api.get(f"/api/v1/certificates/{run.certificate_number}/pdf", headers=exporter)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     path = tmp_path / "certificate.pdf"
@@ -52,7 +55,7 @@ def test_product_to_signed_certificate(stack: Stack, api: httpx.Client, tmp_path
 
 
 def test_worker_restart_mid_run_loses_nothing(stack: Stack, api: httpx.Client) -> None:
-    pw = stack.password  # type: ignore[attr-defined]
+    pw = stack.password
     exporter = login(api, "exporter@demo.tanpass", pw)
     product = check(api.post("/api/v1/products", headers=exporter,
                              json={"name": "Smart meter", "model": "DDZY-R1"}))
@@ -88,8 +91,11 @@ def test_worker_restart_mid_run_loses_nothing(stack: Stack, api: httpx.Client) -
     engine.dispose()
 
 
-def test_separation_of_duties_and_conflict_of_interest(stack: Stack, api: httpx.Client) -> None:
-    pw = stack.password  # type: ignore[attr-defined]
+def test_separation_of_duties_and_conflict_of_interest(
+    shared_stack: Stack, shared_api: httpx.Client
+) -> None:
+    api = shared_api
+    pw = shared_stack.password
     exporter = login(api, "exporter@demo.tanpass", pw)
     product = check(api.post("/api/v1/products", headers=exporter,
                              json={"name": "Smart meter", "model": "DDZY-S1"}))
