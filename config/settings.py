@@ -23,7 +23,7 @@ class SettingsError(RuntimeError):
     """A setting is missing or not allowed in the current mode."""
 
 
-class Mode(str, enum.Enum):
+class Mode(enum.StrEnum):
     development = "development"
     test = "test"
     production = "production"

@@ -10,7 +10,7 @@ from typing import Any
 TASK_QUEUE = "tanpass-certification"
 
 
-class AppStatus(str, enum.Enum):
+class AppStatus(enum.StrEnum):
     """Application status, as the store and the workflow query report it."""
 
     awaiting_submission = "awaiting_submission"
