@@ -18,13 +18,15 @@ TABLES: dict[str, tuple[tuple[str, ...], str]] = {
     "packaging": (("id", "description", "material", "quantity", "unit"), "quantity"),
     "electricity": (("id", "description", "grid", "quantity", "unit"), "quantity"),
     "fuel": (("id", "description", "fuel", "quantity", "unit"), "quantity"),
-    "transport": (("id", "description", "mode", "mass", "distance"), "distance"),
+    "transport": (("id", "description", "stage", "mode", "mass", "distance"), "distance"),
     "waste": (("id", "description", "treatment", "quantity", "unit"), "quantity"),
 }
 NUMERIC = frozenset({"quantity", "mass", "distance"})
 DEFAULT_UNITS = {"material": "kg", "packaging": "kg", "electricity": "kWh", "fuel": "kg",
                  "waste": "kg"}
 
+EXAMPLE_FU_DESCRIPTION = "one single-phase smart meter at the factory gate"
+EXAMPLE_CUTOFF = "Flows below 1 % of mass and of footprint excluded; together below 5 %."
 EXAMPLE: dict[str, list[dict[str, Any]]] = {
     "material": [
         {"id": "housing", "description": "PC housing", "material": "material.plastic.pc",
@@ -37,10 +39,11 @@ EXAMPLE: dict[str, list[dict[str, Any]]] = {
     "packaging": [{"id": "box", "description": "Corrugated box",
                    "material": "material.paper.corrugated_board", "quantity": 0.18, "unit": "kg"}],
     "electricity": [{"id": "assembly_power", "description": "Assembly line, Chengdu",
-                     "grid": "elec.cn.grid.2022.province.sichuan", "quantity": 1.6, "unit": "kWh"}],
+                     "grid": "elec.cn.lca.2023.national", "quantity": 1.6, "unit": "kWh"}],
     "fuel": [],
-    "transport": [{"id": "to_port", "description": "Chengdu to Shanghai port, truck",
-                   "mode": "transport.road.hgv.average", "mass": 1.2, "distance": 1960}],
+    "transport": [{"id": "copper_in", "description": "Copper terminals, Jiangxi to Chengdu, truck",
+                   "stage": "raw_material", "mode": "transport.road.hgv.average", "mass": 0.11,
+                   "distance": 1250}],
     "waste": [{"id": "scrap", "description": "Production scrap to landfill",
                "treatment": "waste.landfill.commercial", "quantity": 0.03, "unit": "kg"}],
 }
@@ -93,7 +96,12 @@ def build_dossier(
     reference_flow: float,
     gwp_set: str,
     tables: dict[str, list[dict[str, Any]]],
+    regimes: list[str] | None = None,
+    cutoff_criteria: str = "",
 ) -> dict[str, Any]:
+    regime_data: dict[str, dict[str, Any]] = {}
+    if cutoff_criteria.strip() and "cn_label" in (regimes or []):
+        regime_data["cn_label"] = {"cutoff_criteria": cutoff_criteria.strip()}
     return {
         "schema_version": "1",
         "product": {k: product.get(k) for k in ("name", "model", "category", "cn_code")
@@ -104,4 +112,5 @@ def build_dossier(
         "reference_flow": reference_flow,
         "gwp_set": gwp_set,
         "lines": build_lines(tables),
+        "regime_data": regime_data,
     }

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from portal.i18n import label, t
+from portal.i18n import bound, label, t
 from portal.ui import fmt_date
 
 
@@ -24,6 +24,7 @@ def queue_table(apps: list[dict[str, Any]]) -> None:
 def choose(apps: list[dict[str, Any]], key: str) -> str:
     ids = [a["id"] for a in apps]
     by_id = {a["id"]: a for a in apps}
+    tr = bound()
     return st.selectbox(t("queue.open"), ids, key=key, format_func=lambda i: (
-        f"{i[:8]} · {', '.join(label('regime', r) for r in by_id[i].get('regimes', []))} · "
-        f"{label('status', by_id[i].get('status'))}"))
+        f"{i[:8]} · {', '.join(tr.label('regime', r) for r in by_id[i].get('regimes', []))} · "
+        f"{tr.label('status', by_id[i].get('status'))}"))

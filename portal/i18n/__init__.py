@@ -9,6 +9,7 @@ An unknown enum value (a new status the API adds later) is shown as it is, never
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
 # Keys that pages build at run time (``t(f"wizard.col.{c}")``): prefix -> suffixes used.
 DYNAMIC: dict[str, tuple[str, ...]] = {
     "wizard.product_": ("existing", "new"),
-    "wizard.col.": ("id", "description", "material", "quantity", "unit", "origin", "grid",
+    "wizard.col.": ("id", "description", "stage", "material", "quantity", "unit", "origin", "grid",
                     "fuel", "mode", "mass", "distance", "treatment"),
     "wizard.col_help.": ("material", "grid", "fuel", "mode", "treatment"),
     "wizard.source_": ("form", "json", "xlsx"),
@@ -72,9 +73,30 @@ def t(key: str, **params: Any) -> str:
     return translate(current_lang(), key, **params)
 
 
-def label(prefix: str, value: str | None) -> str:
+@dataclass(frozen=True)
+class Bound:
+    """``t`` and ``label`` fixed to one language.
+
+    Use it in widget ``format_func`` lambdas (``tr = bound()`` before the widget): Streamlit's
+    AppTest calls format functions outside the script run, where the session is not visible.
+    """
+
+    lang: str
+
+    def t(self, key: str, **params: Any) -> str:
+        return translate(self.lang, key, **params)
+
+    def label(self, prefix: str, value: Any) -> str:
+        if value is None:
+            return "—"
+        text = catalogue(self.lang).get(f"{prefix}.{value}")
+        return text if text is not None else str(value)
+
+
+def bound() -> Bound:
+    return Bound(current_lang())
+
+
+def label(prefix: str, value: Any) -> str:
     """Translate an enumerated API value (``label("status", "certified")``)."""
-    if value is None:
-        return "—"
-    text = catalogue(current_lang()).get(f"{prefix}.{value}")
-    return text if text is not None else str(value)
+    return bound().label(prefix, value)

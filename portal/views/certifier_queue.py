@@ -11,7 +11,7 @@ from portal import state
 from portal.api_client import ApiClient, ApiError
 from portal.application_view import findings_table, history_timeline, status_line
 from portal.footprint_view import footprint_section
-from portal.i18n import label, t
+from portal.i18n import bound, label, t
 from portal.queue import choose, queue_table
 from portal.ui import fetch, require_role, show_error
 
@@ -55,9 +55,10 @@ def wait_for_certificate(api: ApiClient, app_id: str) -> None:
 
 def decision_form(api: ApiClient, app: dict[str, Any]) -> None:
     st.subheader(t("decision.title"))
+    tr = bound()
     with st.form(f"decision_{app['id']}"):
         approve = st.radio(t("decision.choice"), [True, False], horizontal=True, key="dec_choice",
-                           format_func=lambda a: t("decision.approve" if a else "decision.refuse"))
+                           format_func=lambda a: tr.t("decision.approve" if a else "decision.refuse"))
         reasons = st.text_area(t("decision.reasons"), key="dec_reasons")
         st.caption(t("decision.separation"))
         sent = st.form_submit_button(t("decision.submit"), type="primary")
@@ -79,6 +80,7 @@ def main() -> None:
     api = state.client()
     st.title(t("decision.page_title"))
     st.caption(t("decision.subtitle"))
+    tr = bound()
     apps = fetch(api.applications)
     if apps is None:
         return
@@ -89,7 +91,7 @@ def main() -> None:
     c2.metric(t("decision.decided"), len(decided), border=True)
     show = st.segmented_control(t("decision.show"), ["waiting", "decided"], default="waiting",
                                 required=True, key="dec_show",
-                                format_func=lambda s: t(f"decision.show_{s}"))
+                                format_func=lambda s: tr.t(f"decision.show_{s}"))
     apps_shown = waiting if show == "waiting" else decided
     if not apps_shown:
         st.success(t("decision.empty"), icon=":material/inbox:")

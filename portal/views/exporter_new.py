@@ -11,17 +11,24 @@ import streamlit as st
 
 from portal import state
 from portal.api_client import ApiClient, ApiError
-from portal.dossier_form import EXAMPLE, TABLES, build_dossier
-from portal.i18n import ENUMS, label, t
+from portal.dossier_form import (
+    EXAMPLE,
+    EXAMPLE_CUTOFF,
+    EXAMPLE_FU_DESCRIPTION,
+    TABLES,
+    build_dossier,
+)
+from portal.i18n import ENUMS, bound, label, t
 from portal.ui import fetch, fmt_kg, not_available, require_role, show_error
 
 
 def step_product(api: ApiClient) -> dict[str, Any] | None:
     st.subheader(t("wizard.step_product"))
+    tr = bound()
     products = fetch(api.products) or []
     modes = ["existing", "new"] if products else ["new"]
     mode = st.radio(t("wizard.product_mode"), modes, horizontal=True, key="wiz_mode",
-                    format_func=lambda m: t(f"wizard.product_{m}"))
+                    format_func=lambda m: tr.t(f"wizard.product_{m}"))
     if mode == "existing":
         ids = [p["id"] for p in products]
         pid = st.selectbox(t("product.choose"), ids, key="wiz_product",
@@ -36,33 +43,49 @@ def step_product(api: ApiClient) -> dict[str, Any] | None:
     cn_code = c2.text_input(t("wizard.cn_code"), key="wiz_cn", help=t("wizard.cn_code_help"))
     if not name.strip() or not model.strip():
         return None
-    return {"name": name.strip(), "model": model.strip(), "category": category.strip() or None,
-            "cn_code": cn_code.strip() or None}
+    product = {"name": name.strip(), "model": model.strip(), "category": category.strip(),
+               "cn_code": cn_code.strip()}
+    return {k: v for k, v in product.items() if v}  # optional fields: omitted, not null
 
 
 def editor(kind: str) -> list[dict[str, Any]]:
     columns, _ = TABLES[kind]
     seed = st.session_state.setdefault(f"wiz_seed_{kind}", [])
     frame = pd.DataFrame(seed, columns=list(columns))
-    config = {c: st.column_config.NumberColumn(t(f"wizard.col.{c}"), min_value=0.0, format="%.6g")
+    tr = bound()
+    config: dict[str, Any] = {c: st.column_config.NumberColumn(t(f"wizard.col.{c}"), min_value=0.0, format="%.6g")
               if c in ("quantity", "mass", "distance") else st.column_config.TextColumn(
                   t(f"wizard.col.{c}"), help=t(f"wizard.col_help.{c}") if c in (
                       "material", "grid", "fuel", "mode", "treatment") else None)
               for c in columns}
+    if "stage" in columns:
+        config["stage"] = st.column_config.SelectboxColumn(
+            t("wizard.col.stage"), options=list(ENUMS["stage"]), default="distribution",
+            format_func=lambda v: tr.label("stage", v))
     edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, column_config=config,
                             key=f"wiz_table_{kind}_{st.session_state.get('wiz_gen', 0)}")
     return edited.to_dict("records")
 
 
+def _load_example() -> None:
+    """Button callback (runs before the page, so it may set the widgets' values)."""
+    for kind, rows in EXAMPLE.items():
+        st.session_state[f"wiz_seed_{kind}"] = [dict(r) for r in rows]
+    st.session_state["wiz_gen"] = st.session_state.get("wiz_gen", 0) + 1
+    st.session_state["wiz_fu_desc"] = EXAMPLE_FU_DESCRIPTION
+    st.session_state["wiz_cutoff"] = EXAMPLE_CUTOFF
+
+
 def step_data() -> dict[str, Any]:
     st.subheader(t("wizard.step_data"))
+    tr = bound()
     c1, c2, c3 = st.columns(3)
     fu_amount = c1.number_input(t("wizard.fu_amount"), min_value=0.000001, value=1.0,
                                 key="wiz_fu_amount")
     fu_unit = c2.selectbox(t("wizard.fu_unit"), ["piece", "kg", "t", "kWh", "set", "m**2"],
                            key="wiz_fu_unit")
     boundary = c3.selectbox(t("wizard.boundary"), list(ENUMS["boundary"]), key="wiz_boundary",
-                            format_func=lambda b: label("boundary", b))
+                            format_func=lambda b: tr.label("boundary", b))
     fu_description = st.text_input(t("wizard.fu_description"), key="wiz_fu_desc")
     c4, c5, c6, c7 = st.columns(4)
     today = date.today()
@@ -73,11 +96,9 @@ def step_data() -> dict[str, Any]:
     reference_flow = c6.number_input(t("wizard.reference_flow"), min_value=0.000001, value=1.0,
                                      key="wiz_ref_flow", help=t("wizard.reference_flow_help"))
     gwp = c7.selectbox(t("wizard.gwp"), ["AR6", "AR5"], key="wiz_gwp")
-    if st.button(t("wizard.load_example"), icon=":material/auto_fix_high:", key="wiz_example"):
-        for kind, rows in EXAMPLE.items():
-            st.session_state[f"wiz_seed_{kind}"] = [dict(r) for r in rows]
-        st.session_state["wiz_gen"] = st.session_state.get("wiz_gen", 0) + 1
-        st.rerun()
+    cutoff = st.text_input(t("wizard.cutoff"), key="wiz_cutoff", help=t("wizard.cutoff_help"))
+    st.button(t("wizard.load_example"), icon=":material/auto_fix_high:", key="wiz_example",
+              on_click=_load_example)
     tabs = st.tabs([label("line_kind", k) for k in TABLES])
     tables = {}
     for tab, kind in zip(tabs, TABLES, strict=True):
@@ -85,7 +106,8 @@ def step_data() -> dict[str, Any]:
             tables[kind] = editor(kind)
     return {"fu_amount": fu_amount, "fu_unit": fu_unit, "fu_description": fu_description,
             "boundary": boundary, "period_start": start, "period_end": end,
-            "reference_flow": reference_flow, "gwp_set": gwp, "tables": tables}
+            "reference_flow": reference_flow, "gwp_set": gwp, "tables": tables,
+            "cutoff_criteria": cutoff}
 
 
 def json_upload() -> dict[str, Any] | None:
@@ -138,17 +160,18 @@ def main() -> None:
     api = state.client()
     st.title(t("wizard.title"))
     st.caption(t("wizard.subtitle"))
+    tr = bound()
     product = step_product(api)
     st.subheader(t("wizard.step_markets"))
     regimes = st.multiselect(t("wizard.regimes"), list(ENUMS["regime"]), default=["cn_label"],
-                             format_func=lambda r: label("regime", r), key="wiz_regimes")
+                             format_func=lambda r: tr.label("regime", r), key="wiz_regimes")
     source = st.radio(t("wizard.source"), ["form", "json", "xlsx"], horizontal=True,
-                      key="wiz_source", format_func=lambda s: t(f"wizard.source_{s}"))
+                      key="wiz_source", format_func=lambda s: tr.t(f"wizard.source_{s}"))
     dossier: dict[str, Any] | None = None
     if source == "form":
         data = step_data()
         if product:
-            dossier = build_dossier(product, **data)
+            dossier = build_dossier(product, regimes=regimes, **data)
     elif source == "json":
         dossier = json_upload()
     else:

@@ -128,11 +128,10 @@ def main() -> None:
     if not mine:
         st.info(t("product.no_applications"))
         return
-    app_id = st.radio(t("product.application"), [a["id"] for a in mine], horizontal=True,
-                      format_func=lambda i: next(
-                          f"{', '.join(label('regime', r) for r in a['regimes'])} · "
-                          f"{fmt_date(a['created_at'])}" for a in mine if a["id"] == i),
-                      key="product_app")
+    choices = {a["id"]: f"{', '.join(label('regime', r) for r in a['regimes'])} · "
+                        f"{fmt_date(a['created_at'])}" for a in mine}
+    app_id = st.radio(t("product.application"), list(choices), horizontal=True,
+                      format_func=choices.__getitem__, key="product_app")
     app = fetch(api.application, app_id)
     if app is None:
         return

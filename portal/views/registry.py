@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import state
-from portal.i18n import ENUMS, label, t
+from portal.i18n import ENUMS, bound, label, t
 from portal.ui import fetch, fmt_date, fmt_kg, not_available, require_role
 
 ACTIONS = ("suspend", "reinstate", "revoke", "renew")
@@ -16,12 +16,13 @@ def main() -> None:
     require_role("certifier", "admin")
     api = state.client()
     st.title(t("registry.title"))
+    tr = bound()
     certs = fetch(api.certificates)
     if certs is None:
         return
     c1, c2 = st.columns([2, 3])
     wanted = c1.multiselect(t("registry.filter_status"), list(ENUMS["cert_status"][:-1]),
-                            format_func=lambda s: label("cert_status", s), key="reg_status")
+                            format_func=lambda s: tr.label("cert_status", s), key="reg_status")
     query = c2.text_input(t("registry.search"), key="reg_search").strip().lower()
     shown = [c for c in certs if (not wanted or c["status"] in wanted) and (
         not query or query in " ".join(str(c.get(k, "")) for k in (
@@ -41,7 +42,7 @@ def main() -> None:
     with st.form("reg_action"):
         number = st.selectbox(t("cert.number"), [c["number"] for c in shown], key="reg_number")
         action = st.radio(t("registry.action"), ACTIONS, horizontal=True, key="reg_action_kind",
-                          format_func=lambda a: t(f"registry.action_{a}"))
+                          format_func=lambda a: tr.t(f"registry.action_{a}"))
         reason = st.text_area(t("registry.reason"), key="reg_reason")
         sent = st.form_submit_button(t("registry.apply"), type="primary")
     if sent:

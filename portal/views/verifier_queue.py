@@ -10,7 +10,7 @@ from portal import state
 from portal.api_client import ApiClient, ApiError, NotAvailable
 from portal.application_view import findings_table, history_timeline, status_line
 from portal.footprint_view import footprint_section
-from portal.i18n import ENUMS, label, t
+from portal.i18n import ENUMS, bound, label, t
 from portal.queue import choose, queue_table
 from portal.ui import fetch, not_available, require_role, show_error
 
@@ -33,12 +33,13 @@ def evidence_review(api: ApiClient, app_id: str) -> None:
 
 def opinion_form(api: ApiClient, app: dict[str, Any]) -> None:
     st.subheader(t("opinion.title"))
+    tr = bound()
     with st.form(f"opinion_{app['id']}"):
         c1, c2, c3 = st.columns(3)
         opinion = c1.selectbox(t("opinion.opinion"), list(ENUMS["opinion"]),
-                               format_func=lambda o: label("opinion", o), key="op_opinion")
+                               format_func=lambda o: tr.label("opinion", o), key="op_opinion")
         loa = c2.selectbox(t("opinion.loa"), list(ENUMS["loa"]),
-                           format_func=lambda o: label("loa", o), key="op_loa")
+                           format_func=lambda o: tr.label("loa", o), key="op_loa")
         materiality = c3.number_input(t("opinion.materiality"), min_value=0.1, max_value=100.0,
                                       value=5.0, step=0.5, key="op_materiality")
         site_visit = st.text_input(t("opinion.site_visit"), key="op_site",

@@ -42,8 +42,9 @@ def _fstring_prefixes() -> set[str]:
     heads: set[str] = set()
     for path in _sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "t" and node.args
+            func = node.func if isinstance(node, ast.Call) else None
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if (isinstance(node, ast.Call) and name == "t" and node.args
                     and isinstance(node.args[0], ast.JoinedStr)):
                 head = node.args[0].values[0]
                 assert isinstance(head, ast.Constant), f"{path}: t(f...) must start with text"
