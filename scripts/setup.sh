@@ -43,12 +43,21 @@ site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purel
 echo "$ROOT" > "$site/tanpass-root.pth"
 
 # 3. Temporal CLI (real dev server), built from source with Go into the ignored .tools folder.
+# A machine-wide cache keeps one build per version, so a fresh clone on the same machine
+# copies it instead of rebuilding.
 TEMPORAL_VERSION=v1.5.1
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/tanpass/temporal-$TEMPORAL_VERSION"
 if [ ! -x .tools/bin/temporal ]; then
-  command -v go >/dev/null || { echo "Go is needed to build the Temporal CLI (go install)"; exit 1; }
-  log "building Temporal CLI $TEMPORAL_VERSION with $(go version | cut -d' ' -f3) (first time: several minutes)"
   mkdir -p .tools/bin
-  GOBIN="$ROOT/.tools/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION"
+  if [ -x "$CACHE" ]; then
+    log "Temporal CLI $TEMPORAL_VERSION from the machine cache ($CACHE)"
+    cp "$CACHE" .tools/bin/temporal
+  else
+    command -v go >/dev/null || { echo "Go is needed to build the Temporal CLI (go install)"; exit 1; }
+    log "building Temporal CLI $TEMPORAL_VERSION with $(go version | cut -d' ' -f3) (first time: several minutes)"
+    GOBIN="$ROOT/.tools/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION"
+    mkdir -p "$(dirname "$CACHE")" && cp .tools/bin/temporal "$CACHE.tmp.$$" && mv "$CACHE.tmp.$$" "$CACHE"
+  fi
 fi
 mkdir -p var
 log "ready: $(.venv/bin/python --version), $(.tools/bin/temporal --version 2>/dev/null | head -1)"
