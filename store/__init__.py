@@ -11,7 +11,7 @@ Typical use::
         audit.append(s, actor=..., action=..., entity_type=..., entity_id=..., data={...})
 """
 
-from store import audit
+from store import audit, registry  # noqa: F401 - registry: certificate status (store.registry)
 from store.audit import ChainReport, append, canonical_json, verify_chain
 from store.blobs import BlobStore, save_blob, sha256_hex
 from store.db import (
