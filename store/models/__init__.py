@@ -17,6 +17,7 @@ from store.models._base import (
     new_id,
     utcnow,
 )
+from store.models.api import ApiKey, FactorSetImport, LoginThrottle
 from store.models.application import (
     Application,
     ApplicationCreate,
@@ -63,6 +64,9 @@ from store.models.records import (
 
 __all__ = [
     "GENESIS_HASH",
+    "ApiKey",
+    "FactorSetImport",
+    "LoginThrottle",
     "NAMING_CONVENTION",
     "Application",
     "ApplicationCreate",
