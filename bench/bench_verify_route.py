@@ -1,0 +1,118 @@
+"""Verification-route benchmark: python -m bench.bench_verify_route [seconds]
+
+Tanpass: GET /api/v1/public/certificates/{number} (the customs check by number: registry
+lookup on SQLite, public schema) over certificates issued by the real issuance activity.
+Baseline: a trivial FastAPI route (bench/trivial_app.py). Both run under the same uvicorn
+settings (one process, no access log), loaded by bench/loadgen.py in a second process at the
+same fixed concurrency. Target (issue 10): ratio >= 0.5, Tanpass p99 < 50 ms.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from bench.bench_issuance import _setup
+from bench.common import BenchRow, machine
+
+CONCURRENCY = 8
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+         "--no-access-log", "--log-level", "warning"],
+        env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/docs", timeout=1)
+            return proc, port
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"{app} did not start")
+
+
+def _load(port: int, paths: list[str], seconds: float) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.loadgen", "--port", str(port), "--concurrency",
+         str(CONCURRENCY), "--seconds", str(seconds), "--warmup", "2",
+         *[a for p in paths for a in ("--path", p)]],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def run(seconds: float = 10) -> dict:
+    from workflows.types import IssueInput
+
+    with tempfile.TemporaryDirectory() as tmp:
+        var = Path(tmp)
+        acts, app_ids, verifier, certifier, _signer, _factory = _setup(var, 4)
+        decided = datetime.now(UTC).isoformat()
+        numbers = [acts.issue_certificate(IssueInput(
+            application_id=a, verifier_id=verifier, certifier_id=certifier, opinion="unmodified",
+            decision_date=decided, validity_days=1095, regimes=["cn_label"])).number
+            for a in app_ids]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TANPASS_")}
+        env.update(TANPASS_MODE="test", TANPASS_VAR_DIR=str(var), PYTHONPATH=str(REPO),
+                   DATABASE_URL=f"sqlite:///{var / 'tanpass.sqlite3'}",
+                   TANPASS_PUBLIC_RATE_LIMIT_PER_MINUTE="100000000")
+        paths = [f"/api/v1/public/certificates/{n}" for n in numbers]
+        proc, port = _serve("api.main:app", env)
+        try:
+            check = httpx.get(f"http://127.0.0.1:{port}{paths[0]}", timeout=5)
+            assert check.status_code == 200 and check.json()["status"] == "valid", check.text
+            ours = _load(port, paths, seconds)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+        proc, port = _serve("bench.trivial_app:app", env)
+        try:
+            base = _load(port, [f"/ping/{n}" for n in numbers], seconds)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    ratio = ours["rps"] / base["rps"]
+    met = ratio >= 0.5 and ours["p99_ms"] < 50 and ours["non_200"] == 0
+    return BenchRow(
+        name=f"Verification by number (concurrency {CONCURRENCY})",
+        tanpass=f"{ours['rps']:.0f} req/s, p50 {ours['p50_ms']:.1f} ms, p99 {ours['p99_ms']:.1f} ms",
+        baseline=f"{base['rps']:.0f} req/s, p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms",
+        ratio=ratio, target=">= 0.5 and p99 < 50 ms", met=met,
+        notes=f"{seconds:g} s each after 2 s warm-up; uvicorn 1 process; non-200: {ours['non_200']}",
+        raw={"tanpass": ours, "baseline": base},
+    ).as_dict()
+
+
+def main() -> int:
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10
+    row = run(seconds)
+    print(f"machine: {machine()}")
+    print(f"{row['name']}: {row['tanpass']} vs {row['baseline']} -> ratio {row['ratio']:.2f} "
+          f"(target {row['target']}: {'met' if row['met'] else 'NOT met'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
