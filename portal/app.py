@@ -7,6 +7,8 @@ login. All data comes from the API over HTTP with the user's token (see portal/a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from portal import state
@@ -15,6 +17,8 @@ from portal.ui import inject_css
 
 st.set_page_config(page_title="Tanpass 碳通", page_icon=":material/eco:", layout="wide",
                    initial_sidebar_state="expanded")
+st.set_option("client.toolbarMode", "viewer")  # no developer menu for the people using it
+st.logo(str(Path(__file__).parent / "assets" / "logo.svg"), size="large")
 lang = state.init_lang()
 inject_css()
 
@@ -29,8 +33,7 @@ def _on_lang_change() -> None:
 
 def sidebar() -> None:
     with st.sidebar:
-        st.markdown(f"<div class='tp-brand'>Tanpass · 碳通</div>"
-                    f"<div class='tp-muted'>{t('app.tagline')}</div>", unsafe_allow_html=True)
+        st.caption(t("app.tagline"))
         st.radio(t("app.language"), options=list(LANGS), index=LANGS.index(lang),
                  format_func=lambda code: {"zh": "中文", "en": "English"}[code],
                  horizontal=True, key="lang_widget", on_change=_on_lang_change)

@@ -84,10 +84,17 @@ def dqr_block(detail: dict[str, Any]) -> None:
 
 def summary(fp: dict[str, Any]) -> None:
     c1, c2, c3 = st.columns(3)
-    c1.metric(t("footprint.total"), fmt_kg(fp.get("total")), help=t("footprint.total_help"))
-    c2.metric(t("footprint.unit"), fp.get("unit") or "—")
+    c1.metric(t("footprint.total"), fmt_kg(fp.get("total"), fp.get("unit")),
+              help=t("footprint.total_help"), border=True)
+    stages = fp.get("per_stage") or {}
+    if stages:
+        top = max(stages, key=lambda s: abs(stages[s]))
+        share = abs(stages[top]) / (sum(abs(v) for v in stages.values()) or 1.0)
+        c2.metric(t("footprint.top_stage"), label("stage", top), f"{share:.0%}",
+                  delta_color="off", delta_arrow="off", border=True)
     c3.metric(t("footprint.factor_set"),
-              f"{fp.get('factor_set_id', '—')} @ {fp.get('factor_set_version', '—')}")
+              f"{fp.get('factor_set_id', '—')} @ {fp.get('factor_set_version', '—')}",
+              border=True)
 
 
 def footprint_section(api: ApiClient, application: dict[str, Any]) -> None:

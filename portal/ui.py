@@ -95,6 +95,8 @@ def fmt_kg(value: float | None, unit: str | None = None) -> str:
     if value is None:
         return "—"
     text = f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.1f}"
+    if unit and "CO2e" in unit:  # the API's unit is already "kg CO2e/piece"
+        return f"{text} {unit.replace('CO2e', 'CO₂e')}"
     return f"{text} kg CO₂e" + (f" / {unit}" if unit else "")
 
 
