@@ -17,7 +17,6 @@ from portal.ui import inject_css
 
 st.set_page_config(page_title="Tanpass 碳通", page_icon=":material/eco:", layout="wide",
                    initial_sidebar_state="expanded")
-st.set_option("client.toolbarMode", "viewer")  # no developer menu for the people using it
 st.logo(str(Path(__file__).parent / "assets" / "logo.svg"), size="large")
 lang = state.init_lang()
 inject_css()

@@ -54,8 +54,12 @@ def po_certificate(po_stack: PortalStack) -> dict[str, str]:
     """One product driven all the way to a valid certificate by the lead's demo driver."""
     from scripts.demo import drive
 
-    with httpx.Client(base_url=po_stack.api_url, timeout=60) as client:
-        run = drive(client, po_stack.password, model="PO-CERT-1")
+    try:
+        with httpx.Client(base_url=po_stack.api_url, timeout=60) as client:
+            run = drive(client, po_stack.password, model="PO-CERT-1")
+    except BaseException:
+        print(po_stack.logs())
+        raise
     return {"number": run.certificate_number, "application_id": run.application_id}
 
 

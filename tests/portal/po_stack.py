@@ -117,6 +117,7 @@ class PortalStack:
                             "127.0.0.1", "--port", str(self.api_port), "--log-level", "warning"])
         poll(lambda: self._alive("api") and httpx.get(f"{self.api_url}/healthz",
                                                       timeout=1).status_code == 200, 90, "API")
+        self._alive("worker")  # an import error in the worker shows here, not as a 503 later
 
     def start_portal(self) -> None:
         if "portal" in self.procs:
