@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Regime = Literal["cn_label", "eu_battery", "cbam", "pef"]
+# Text without control characters (PostgreSQL refuses NUL; nobody means the others).
+_PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Text = Annotated[str, Field(pattern=_PLAIN)]
 
 
 class TokenPair(BaseModel):
@@ -15,6 +18,13 @@ class TokenPair(BaseModel):
     refresh_token: str
     token_type: str = "bearer"
     expires_in: int
+
+
+class ClientToken(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    scope: str = Field(description="Space-separated scopes the token carries")
 
 
 class RefreshRequest(BaseModel):
@@ -31,10 +41,19 @@ class Me(BaseModel):
 
 
 class ProductCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    model: str = Field(min_length=1, max_length=200)
-    category: str = Field(default="", max_length=100, description="carbon-label catalogue key")
-    cn_code: str | None = Field(default=None, pattern=r"^\d{4}(\s?\d{2}){0,3}$")
+    name: str = Field(min_length=1, max_length=200, pattern=_PLAIN,
+                      examples=["智能电能表 Smart electricity meter"])
+    model: str = Field(min_length=1, max_length=200, pattern=_PLAIN, examples=["DDZY-R1"])
+    category: str = Field(default="", max_length=100, pattern=_PLAIN,
+                          description="carbon-label catalogue key", examples=["smart_meter"])
+    cn_code: str | None = Field(default=None, pattern=r"^\d{4}( ?\d{2}){0,3}$",
+                                description="Combined Nomenclature code; spaces are dropped",
+                                examples=["9028 30"])
+
+    @field_validator("cn_code")
+    @classmethod
+    def _compact(cls, value: str | None) -> str | None:
+        return value.replace(" ", "") if value else value
 
 
 class ProductRead(BaseModel):
@@ -49,8 +68,8 @@ class ProductRead(BaseModel):
 
 
 class ApplicationCreate(BaseModel):
-    product_id: str
-    regimes: list[Regime] = Field(min_length=1)
+    product_id: str = Field(min_length=1, max_length=32)
+    regimes: list[Regime] = Field(min_length=1, max_length=4)
 
 
 class ApplicationRead(BaseModel):
@@ -115,12 +134,12 @@ class VerificationCreate(BaseModel):
     opinion: Literal["unmodified", "modified", "adverse", "disclaimer"] = "unmodified"
     level_of_assurance: Literal["reasonable", "limited"] = "reasonable"
     materiality_percent: float = Field(default=5.0, gt=0, le=100)
-    notes: str = ""
+    notes: str = Field(default="", max_length=4000, pattern=_PLAIN)
 
 
 class DecisionCreate(BaseModel):
     approve: bool
-    reasons: str = Field(default="", max_length=4000)
+    reasons: str = Field(default="", max_length=4000, pattern=_PLAIN)
 
 
 class ActionRead(BaseModel):
@@ -140,7 +159,7 @@ class CertificateRead(BaseModel):
     issued_at: datetime
     valid_from: datetime
     valid_until: datetime
-    pdf_sha256: str
+    pdf_sha256: str | None
     application_id: str
 
 
@@ -159,3 +178,86 @@ class PublicVerification(BaseModel):
     valid_until: datetime | None = None
     status_reason: str | None = None
     pdf_sha256: str | None = None
+
+
+# --- application records ------------------------------------------------------------------
+
+
+class StatusEventPage(StatusEventRead):
+    id: str
+    application_id: str
+
+
+class DossierVersionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    version: int
+    sha256: str
+    submitted_by: str | None
+    created_at: datetime
+
+
+class DossierVersionDetail(DossierVersionRead):
+    content: dict[str, Any]
+
+
+class FindingDetail(FindingRead):
+    id: str
+    application_id: str
+    raised_by: str | None
+    created_at: datetime
+    closed_at: datetime | None
+
+
+class FootprintDetail(BaseModel):
+    """The full calculation of one dossier version: per stage, per gas, per line, the tree,
+    data quality and (when asked for) uncertainty. ``result`` fields are also at the top level
+    for the portal's convenience."""
+
+    model_config = ConfigDict(extra="allow")
+    application_id: str
+    dossier_version: int
+    total: float
+    unit: str
+    factor_set_id: str
+    factor_set_version: str
+    created_at: datetime
+    per_stage: dict[str, float] = {}
+    per_gas: dict[str, float] = {}
+    lines: list[dict[str, Any]] = []
+    tree: dict[str, Any] | None = None
+    dqr: float | None = None
+
+
+class EvidenceRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    application_id: str
+    blob_sha256: str
+    filename: str
+    media_type: str
+    size: int
+    kind: str
+    uploaded_by: str | None
+    created_at: datetime
+
+
+class ExtractionSummary(BaseModel):
+    document_type: str
+    pages: int
+    scanned_pages: int
+    fields: dict[str, str] = Field(default_factory=dict,
+                                   description="Extracted field -> value as text")
+    missing: list[str] = []
+
+
+class EvidenceUploaded(EvidenceRead):
+    extraction: ExtractionSummary | None = None
+
+
+class CertificateEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    at: datetime
+    status: str
+    reason: str | None
+    actor_id: str | None

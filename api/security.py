@@ -1,11 +1,19 @@
-"""Passwords and tokens.
+"""Passwords, tokens, API-key secrets, and the principal a request acts as.
 
 argon2-cffi (Argon2id, the OWASP-recommended password hash) for passwords; PyJWT (HS256) for
-short-lived access tokens and longer refresh tokens. Both are small, well-kept libraries.
+short-lived access tokens and longer refresh tokens. API-key secrets are 256 random bits, so
+they are stored as SHA-256 (a slow hash protects guessable secrets; these are not guessable).
+
+Token claims: ``sub`` user id, ``typ`` access|refresh, ``sv`` session version (changes when the
+password changes, which ends every earlier token), ``kid`` the API key a client token was
+exchanged for (checked on every request, so revoking a key takes effect at once).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +26,8 @@ from config import Settings
 
 _hasher = PasswordHasher()
 ALGORITHM = "HS256"
+KEY_PREFIX = "tpk"
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -31,21 +41,60 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+def burn_password_check(password: str) -> None:
+    """Spend the time of one verification, so an unknown e-mail answers as slowly as a
+    known one (no user enumeration by timing)."""
+    verify_password(_DUMMY_HASH, password)
+
+
+def session_version(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+# --- API key secrets --------------------------------------------------------------------------
+
+def new_key_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_key_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def key_secret_matches(secret: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_key_secret(secret), stored_hash)
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
 @dataclass(frozen=True)
 class TokenClaims:
     user_id: str
     kind: str  # "access" | "refresh"
     expires_at: datetime
+    session_version: str | None = None
+    key_id: str | None = None
 
 
-def issue_token(settings: Settings, user_id: str, kind: str) -> tuple[str, int]:
-    ttl = (
-        settings.access_token_ttl
-        if kind == "access"
-        else timedelta(days=settings.refresh_token_days)
-    )
+def issue_token(
+    settings: Settings,
+    user_id: str,
+    kind: str,
+    *,
+    session_version: str | None = None,
+    key_id: str | None = None,
+    ttl: timedelta | None = None,
+) -> tuple[str, int]:
+    if ttl is None:
+        ttl = (settings.access_token_ttl if kind == "access"
+               else timedelta(days=settings.refresh_token_days))
     now = datetime.now(UTC)
-    claims = {"sub": user_id, "typ": kind, "iat": now, "exp": now + ttl, "jti": uuid.uuid4().hex}
+    claims: dict[str, object] = {"sub": user_id, "typ": kind, "iat": now, "exp": now + ttl,
+                                 "jti": uuid.uuid4().hex}
+    if session_version:
+        claims["sv"] = session_version
+    if key_id:
+        claims["kid"] = key_id
     return jwt.encode(claims, settings.require_jwt_secret(), algorithm=ALGORITHM), int(
         ttl.total_seconds()
     )
@@ -53,11 +102,38 @@ def issue_token(settings: Settings, user_id: str, kind: str) -> tuple[str, int]:
 
 def read_token(settings: Settings, token: str, kind: str) -> TokenClaims | None:
     try:
-        claims = jwt.decode(token, settings.require_jwt_secret(), algorithms=[ALGORITHM])
+        claims = jwt.decode(token, settings.require_jwt_secret(), algorithms=[ALGORITHM],
+                            options={"require": ["sub", "typ", "exp"]})
     except jwt.PyJWTError:
         return None
-    if claims.get("typ") != kind:
+    if claims.get("typ") != kind or not isinstance(claims.get("sub"), str):
         return None
     return TokenClaims(
-        user_id=claims["sub"], kind=kind, expires_at=datetime.fromtimestamp(claims["exp"], UTC)
+        user_id=claims["sub"], kind=kind, expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+        session_version=claims.get("sv"), key_id=claims.get("kid"),
     )
+
+
+# --- the principal ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts as: a person, or a machine holding an API key of a person.
+
+    ``tenant_org_id`` is the organisation whose records an exporter or consultant works on
+    (a consultant's organisation names its client). ``scopes`` is None for a person's token
+    (every scope of its roles) and the key's scopes for a machine."""
+
+    id: str
+    org_id: str
+    tenant_org_id: str
+    roles: tuple[str, ...]
+    email: str
+    display_name: str
+    api_key_id: str | None = None
+    scopes: frozenset[str] | None = None
+    is_active: bool = True
+
+    @property
+    def is_machine(self) -> bool:
+        return self.api_key_id is not None

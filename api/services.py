@@ -2,33 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pydantic
 from sqlmodel import Session, select
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.problems import Problem
-from api.schemas import ApplicationDetail, FindingRead, FootprintSummary, StatusEventRead
+from api.schemas import (
+    ApplicationDetail,
+    FindingRead,
+    FootprintSummary,
+    StatusEventRead,
+    SubmissionRead,
+)
 from config import get_settings
 from store import (
     Application,
     ApplicationEvent,
     Certificate,
+    Evidence,
     FindingRecord,
     FootprintRecord,
     Product,
-    User,
 )
 from workflows import client as wf
-from workflows.types import CertificationInput, ProcessConfig
+from workflows.types import CertificationInput, ProcessConfig, SubmitDossier
 
 
 async def open_application(
-    session: Session, temporal: Client, user: User, product: Product, regimes: list[str]
+    session: Session, temporal: Client, user: Any, product: Product, regimes: list[str]
 ) -> Application:
     """Create the application row and start its workflow; neither survives without the other."""
     settings = get_settings()
-    app = Application(org_id=user.org_id, product_id=product.id, regimes=list(regimes),
+    from api.policy import tenant_of
+
+    app = Application(org_id=tenant_of(user), product_id=product.id, regimes=list(regimes),
                       status="awaiting_submission", workflow_id="", created_by=user.id)
     app.workflow_id = wf.workflow_id_for(app.id)
     session.add(app)
@@ -39,7 +54,7 @@ async def open_application(
             settings.task_queue,
             CertificationInput(
                 application_id=app.id,
-                org_id=user.org_id,
+                org_id=app.org_id,
                 regimes=list(regimes),
                 created_by=user.id,
                 config=ProcessConfig(certificate_validity_days=settings.certificate_validity_days),
@@ -61,7 +76,8 @@ def _cause(exc: BaseException) -> str:
 
 
 async def run_update(coro):  # noqa: ANN001, ANN201 - awaits a workflow update
-    """Await a workflow update; a refusal by its validator becomes a 422/409 problem."""
+    """Await a workflow update; a refusal by its validator becomes a 422/409 problem, an
+    engine that cannot be reached a 503, a process that is no longer running a 409."""
     try:
         return await coro
     except WorkflowUpdateFailedError as exc:
@@ -70,6 +86,28 @@ async def run_update(coro):  # noqa: ANN001, ANN201 - awaits a workflow update
         if isinstance(cause, ApplicationError) and cause.type == "Conflict":
             raise Problem("conflict", reason) from exc
         raise Problem("rejected", reason) from exc
+    except RPCError as exc:
+        if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
+            raise Problem("conflict", "The process of this application is not running.",
+                          "此申请的流程未在运行。") from exc
+        raise Problem("unavailable", "The process engine did not answer.", "流程引擎未响应。",
+                      headers={"Retry-After": "5"}) from exc
+    except WorkflowUpdateRPCTimeoutOrCancelledError as exc:
+        raise Problem("unavailable", "The process engine did not answer in time.",
+                      "流程引擎未及时响应。", headers={"Retry-After": "5"}) from exc
+
+
+async def submit(session: Session, temporal: Client, user: Any, app: Application,
+                 dossier: dict) -> SubmissionRead:
+    """Send a validated dossier to the application's process, with the evidence on file."""
+    evidence = session.exec(
+        select(Evidence.blob_sha256).where(Evidence.application_id == app.id)
+        .order_by(Evidence.created_at)
+    ).all()
+    outcome = await run_update(wf.submit_dossier(
+        temporal, app.id,
+        SubmitDossier(dossier=dossier, submitted_by=user.id, evidence_sha256=list(evidence))))
+    return SubmissionRead(**outcome.__dict__)
 
 
 def validate_dossier(content: dict) -> None:
