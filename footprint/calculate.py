@@ -14,17 +14,16 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
-from pydantic import TypeAdapter
 
 from footprint.factors import FactorSet, load_factor_set
 from footprint.flatten import Flat, flatten
 from footprint.model import STAGE_ORDER, Dossier
-from footprint.result import FootprintResult, LineResult, TreeNode
+from footprint.result import FootprintResult, LineColumns, LineTable, TreeNode
 from footprint.rows import CLASSES
 
 ENGINE_VERSION = "1.0.0"
-_LINES = TypeAdapter(list[LineResult])
 _NS = len(STAGE_ORDER)
+_STAGE_NAMES = [s.value for s in STAGE_ORDER]
 
 
 def dossier_sha256(d: Dossier) -> str:
@@ -112,20 +111,17 @@ def build_tree(flat: Flat, agg: Aggregates, node: np.ndarray) -> TreeNode:
     return t
 
 
-def line_results(flat: Flat, kg: np.ndarray) -> list[LineResult]:
+def line_results(flat: Flat, kg: np.ndarray) -> LineTable:
+    """The per-line view, kept as the engine's columns (no per-line objects built here)."""
     rows = flat.rows
-    row = flat.row
-    stage_names = [s.value for s in STAGE_ORDER]
-    dq = [None if x != x else x for x in flat.dqr]
-    return _LINES.validate_python([
-        {"line_id": lid, "path": p, "stage": stage_names[s], "kind": k, "description": de,
-         "quantity": q, "unit": u, "factor_id": rows.factor_id[r], "factor_value": rows.value[r],
-         "factor_unit": rows.factor_unit[r], "factor_source": rows.source[r], "kg_co2e": c,
-         "multiplier": m, "primary": pr, "dqr": d, "check": rows.check[r]}
-        for lid, p, s, k, de, q, u, r, c, m, pr, d in zip(
-            flat.line_id, flat.path, flat.stage, flat.kind, flat.description, flat.quantity,
-            flat.unit, row, kg.tolist(), flat.mult, flat.primary, dq, strict=True)
-    ])
+    return LineTable(columns=LineColumns(
+        line_id=flat.line_id, node=flat.node, node_path=[nd.path for nd in flat.nodes],
+        stage=flat.stage, stage_names=_STAGE_NAMES, kind=flat.kind,
+        description=flat.description, quantity=flat.quantity, unit=flat.unit, row=flat.row,
+        factor_id=rows.factor_id, factor_value=rows.value, factor_unit=rows.factor_unit,
+        factor_source=rows.source, check=rows.check, kg_co2e=kg, multiplier=flat.mult,
+        primary=flat.primary, dqr=flat.dqr,
+    ))
 
 
 def calculate(dossier: Dossier, factor_set: FactorSet | None = None, *,
@@ -136,7 +132,8 @@ def calculate(dossier: Dossier, factor_set: FactorSet | None = None, *,
     a = flat.arrays()
     agg = aggregate(flat, a)
     rows = flat.rows
-    used = sorted({rows.factor_id[r] for r in set(flat.row) if rows.check[r]})
+    cls = {c: float(v) for c, v in zip(CLASSES, agg.classes, strict=True)}
+    used = sorted({rows.factor_id[r] for r in range(len(rows.value)) if rows.check[r]})
     result = FootprintResult(
         product=dossier.product.name,
         functional_unit=dossier.functional_unit,
@@ -145,7 +142,8 @@ def calculate(dossier: Dossier, factor_set: FactorSet | None = None, *,
         total=agg.total,
         per_stage={s.value: float(v) for s, v in zip(STAGE_ORDER, agg.per_stage, strict=True)},
         per_gas={g: float(v) for g, v in zip(agg.gas_names, agg.per_gas, strict=True)},
-        **{c: float(v) for c, v in zip(CLASSES, agg.classes, strict=True)},
+        fossil=cls["fossil"], biogenic_emissions=cls["biogenic_emissions"],
+        biogenic_removals=cls["biogenic_removals"], dluc=cls["dluc"],
         aircraft=agg.aircraft,
         lines=line_results(flat, agg.kg),
         tree=build_tree(flat, agg, a["node"]),

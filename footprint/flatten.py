@@ -1,17 +1,33 @@
 """Flatten a dossier tree into columns: one entry per expanded line, one row per factor used.
 
-This is the only per-line Python loop of the engine; everything numeric afterwards runs on the
-numpy arrays built here (:mod:`footprint.calculate`).
+Two steps, so that the per-line Python work is done once per line *object*, not per expanded
+line, and with as few interpreter steps as possible:
+
+1. :class:`Block` - the own lines of one line list (the dossier's, or one sub-assembly
+   definition's) read into numpy columns: amount in the factor's unit, factor row, stage, DQR,
+   distribution. Fields are read with ``operator.attrgetter`` in C loops, factor and unit
+   look-ups are cached per (factor id, unit) pair, so pint runs once per distinct pair.
+   A definition used in many places is read once per calculation and scaled per use.
+2. :func:`flatten` walks the tree of sub-assembly *uses* (depth first, dossier order), recording
+   one :class:`_Chunk` per run of own lines; :meth:`_Builder.finish` gathers the chunks into the
+   flat arrays with a few vectorised operations (multiplier and allocation per use).
+
+Errors keep their meaning and order: a block notes the first own line whose factor or unit
+fails, and the error is raised when the walk reaches that line in its first use, with that
+use's path - the same line the plain depth-first walk would stop at.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import attrgetter, is_not
 from typing import Any
 
 import numpy as np
 
-from footprint.errors import MissingFactorError
+from footprint.errors import FootprintError, MissingFactorError
 from footprint.factors import Factor, FactorSet
 from footprint.model import STAGE_ORDER, Dossier, Stage
 from footprint.rows import FactorRows
@@ -20,6 +36,24 @@ from footprint.validation import Chain, resolve
 
 STAGE_INDEX = {s: i for i, s in enumerate(STAGE_ORDER)}
 _DIST = {"lognormal": 1, "normal": 2, "uniform": 3, "triangular": 4}
+_KIND = attrgetter("kind")
+_COMMON = tuple(map(attrgetter, ("id", "stage", "description", "dqr", "uncertainty")))
+_DQR = attrgetter("ter", "ger", "tir", "p")
+_UNC = attrgetter("distribution", "gsd2", "rel_sd", "low", "high")
+# Lines of set factors, read in bulk. kind -> (fields, factor field): the fields are
+# (quantity, unit, factor id[, primary data that replaces the factor, or None]).
+_SIMPLE: dict[str, tuple[tuple[str, ...], str]] = {
+    "material": (("quantity", "unit", "material", "supplier_pcf"), "material"),
+    "packaging": (("quantity", "unit", "material", "supplier_pcf"), "material"),
+    "electricity": (("quantity", "unit", "grid", "instrument"), "grid"),
+    "fuel": (("quantity", "unit", "fuel"), "fuel"),
+    "waste": (("quantity", "unit", "treatment"), "treatment"),
+}
+# amount = a x b: fields (a, b, unit of a, unit of b or None, factor id)
+_PRODUCT: dict[str, tuple[tuple[str, ...], str]] = {
+    "transport": (("mass", "distance", "mass_unit", "distance_unit", "mode"), "mode"),
+    "use_energy": (("energy_per_year", "years", "unit", "", "factor"), "factor"),
+}
 
 
 @dataclass
@@ -33,42 +67,84 @@ class Node:
 
 
 @dataclass
+class Block:
+    """Own (non-sub-assembly) lines of one line list, in order, as columns."""
+
+    line_id: list[str]
+    kind: list[str]
+    description: list[str]
+    unit: list[str]
+    quantity: np.ndarray
+    """activity amount as submitted (transport: mass x distance)"""
+    amount: np.ndarray
+    """activity in the factor's unit"""
+    row: np.ndarray
+    stage: np.ndarray
+    primary: np.ndarray
+    dqr: np.ndarray
+    dist: np.ndarray
+    p1: np.ndarray
+    p2: np.ndarray
+    subs: list[tuple[int, Any]]
+    """(number of own lines before it, sub-assembly line), in order"""
+    error: tuple[int, FootprintError] | None = None
+    """first own line whose factor or unit cannot be resolved"""
+    offset: int = 0
+    """start of this block in the concatenated block columns"""
+
+    @property
+    def n(self) -> int:
+        return len(self.line_id)
+
+
+@dataclass
+class _Chunk:
+    block: Block
+    start: int
+    end: int
+    node: int
+    mult: float
+    stage: int
+    """stage index of an enclosing sub-assembly line's stage, -1: the lines' own stages"""
+    alloc: int
+    """index into the distinct allocation chains"""
+
+
+@dataclass
 class Flat:
-    """Columns of the expanded lines (Python lists, turned into arrays by :meth:`arrays`)."""
+    """Columns of the expanded lines, in dossier order (sub-assemblies expanded in place)."""
 
     rows: FactorRows
-    nodes: list[Node] = field(default_factory=list)
-    path: list[str] = field(default_factory=list)
-    line_id: list[str] = field(default_factory=list)
-    kind: list[str] = field(default_factory=list)
-    description: list[str] = field(default_factory=list)
-    quantity: list[float] = field(default_factory=list)
-    unit: list[str] = field(default_factory=list)
-    amount: list[float] = field(default_factory=list)
-    """activity in the factor's unit"""
-    row: list[int] = field(default_factory=list)
-    mult: list[float] = field(default_factory=list)
-    stage: list[int] = field(default_factory=list)
-    node: list[int] = field(default_factory=list)
-    primary: list[bool] = field(default_factory=list)
-    dqr: list[float] = field(default_factory=list)
-    dist: list[int] = field(default_factory=list)
-    p1: list[float] = field(default_factory=list)
-    p2: list[float] = field(default_factory=list)
+    nodes: list[Node]
+    line_id: list[str]
+    kind: list[str]
+    description: list[str]
+    unit: list[str]
+    quantity: np.ndarray
+    amount: np.ndarray
+    row: np.ndarray
+    mult: np.ndarray
+    stage: np.ndarray
+    node: np.ndarray
+    primary: np.ndarray
+    dqr: np.ndarray
+    """line DQR, NaN where the line has none"""
+    dist: np.ndarray
+    p1: np.ndarray
+    p2: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.line_id)
+
+    @property
+    def path(self) -> list[str]:
+        prefix = [nd.path + "/" if nd.path else "" for nd in self.nodes]
+        return [prefix[n] + i for n, i in zip(self.node.tolist(), self.line_id, strict=True)]
 
     def arrays(self) -> dict[str, np.ndarray]:
-        return {
-            "amount": np.asarray(self.amount, dtype=np.float64),
-            "row": np.asarray(self.row, dtype=np.intp),
-            "mult": np.asarray(self.mult, dtype=np.float64),
-            "stage": np.asarray(self.stage, dtype=np.intp),
-            "node": np.asarray(self.node, dtype=np.intp),
-            "primary": np.asarray(self.primary, dtype=bool),
-            "dqr": np.asarray(self.dqr, dtype=np.float64),
-            "dist": np.asarray(self.dist, dtype=np.int8),
-            "p1": np.asarray(self.p1, dtype=np.float64),
-            "p2": np.asarray(self.p2, dtype=np.float64),
-        }
+        return {"amount": self.amount, "row": self.row, "mult": self.mult, "stage": self.stage,
+                "node": self.node, "primary": self.primary, "dqr": self.dqr, "dist": self.dist,
+                "p1": self.p1, "p2": self.p2}
 
 
 def _set_factor(fs: FactorSet, rows: FactorRows, fid: str, src_unit: str, path: str,
@@ -83,7 +159,9 @@ def _set_factor(fs: FactorSet, rows: FactorRows, fid: str, src_unit: str, path: 
 
 def _line_factor(fs: FactorSet, rows: FactorRows, line: Any,
                  path: str) -> tuple[int, float, float, str, bool]:
-    """(row, activity amount in factor unit, submitted quantity, unit text, primary)."""
+    """(row, activity amount in factor unit, submitted quantity, unit text, primary).
+
+    The general per-line path: supplier PCFs, instruments, process emissions, end of life."""
     k = line.kind
     if k in ("material", "packaging"):
         if line.supplier_pcf is not None:
@@ -126,64 +204,267 @@ def _line_factor(fs: FactorSet, rows: FactorRows, line: Any,
                              message_zh=f"{path} 的行类型 {k!r} 不受支持")
 
 
-def flatten(d: Dossier, fs: FactorSet) -> Flat:
-    flat = Flat(rows=FactorRows(fs, d.gwp_set))
-    flat.nodes.append(Node(path="", name=d.product.name, ref=None, parent=-1, quantity=1.0))
-    root_alloc = [] if d.allocation is None else [(d.allocation.factor, set(d.allocation.stages))]
-    _walk(flat, fs, d.lines, (d.subassemblies,), "", 0, 1.0 / d.reference_flow, None, root_alloc)
-    return flat
+class _Builder:
+    def __init__(self, d: Dossier, fs: FactorSet) -> None:
+        self.fs = fs
+        self.rows = FactorRows(fs, d.gwp_set)
+        self.nodes = [Node(path="", name=d.product.name, ref=None, parent=-1, quantity=1.0)]
+        self.blocks: dict[int, tuple[Any, Block]] = {}
+        self.chunks: list[_Chunk] = []
+        self.allocs: list[tuple[tuple[float, frozenset[int]], ...]] = [()]
+        self.alloc_index: dict[tuple[tuple[float, frozenset[int]], ...], int] = {(): 0}
+        self.pair: dict[tuple[str, str], int] = {}
+        """(factor id, unit) -> index into pair_row / pair_conv: resolved once per pair"""
+        self.pair_row: list[int] = []
+        self.pair_conv: list[float] = []
 
+    # -- step 1: read a line list once ------------------------------------------------------
 
-def _walk(flat: Flat, fs: FactorSet, lines: list[Any], chain: Chain, prefix: str, node: int,
-          mult: float, stage_override: Stage | None, allocs: list[tuple[float, set[Stage]]]) -> None:
-    rows = flat.rows
-    for line in lines:
-        path = prefix + line.id
-        stage = stage_override or line.stage
-        if line.kind == "subassembly":
+    def block(self, owner: Any, lines: list[Any], prefix: str) -> Block:
+        hit = self.blocks.get(id(owner))
+        if hit is not None:
+            return hit[1]
+        blk = self._read(lines, prefix)
+        self.blocks[id(owner)] = (owner, blk)  # keep owner alive: its id stays unique
+        return blk
+
+    def _read(self, lines: list[Any], prefix: str) -> Block:
+        kinds = list(map(_KIND, lines))
+        subs: list[tuple[int, Any]] = []
+        if "subassembly" in kinds:
+            own: list[Any] = []
+            for line, k in zip(lines, kinds, strict=True):
+                if k == "subassembly":
+                    subs.append((len(own), line))
+                else:
+                    own.append(line)
+            kinds = list(map(_KIND, own))
+        else:
+            own = lines
+        n = len(own)
+        # one C loop per field (zip(*rows) over 100,000 tuples is several times slower)
+        ids, stages, descs, dqrs, uncs = (list(map(g, own)) for g in _COMMON)
+        blk = Block(
+            line_id=ids, kind=kinds, description=descs, unit=[""] * n,
+            quantity=np.zeros(n), amount=np.zeros(n), row=np.zeros(n, dtype=np.intp),
+            stage=np.fromiter(map(STAGE_INDEX.__getitem__, stages), dtype=np.intp, count=n),
+            primary=np.zeros(n, dtype=bool), dqr=np.full(n, np.nan),
+            dist=np.zeros(n, dtype=np.int8), p1=np.zeros(n), p2=np.zeros(n), subs=subs,
+        )
+        if n:
+            self._factors(blk, own, prefix)
+            self._quality(blk, dqrs, uncs)
+        return blk
+
+    def _factors(self, blk: Block, own: list[Any], prefix: str) -> None:
+        kinds = blk.kind
+        n = len(kinds)
+        distinct = set(kinds)
+        general: list[int] = []
+        errors: list[tuple[int, FootprintError]] = []
+        for k in sorted(distinct):
+            if len(distinct) == 1:
+                idx, sel = list(range(n)), own
+            else:
+                idx = list(compress(range(n), map(k.__eq__, kinds)))
+                sel = list(map(own.__getitem__, idx))
+            if k in _SIMPLE:
+                names, fld = _SIMPLE[k]
+                cols = [list(map(attrgetter(f), sel)) for f in names]
+                qs, us, fids = cols[0], cols[1], cols[2]
+                if len(cols) == 4 and any(map(is_not, cols[3], repeat(None))):
+                    # supplier PCF / instrument: the general path for those lines
+                    keep = [j for j, x in enumerate(cols[3]) if x is None]
+                    general.extend(idx[j] for j, x in enumerate(cols[3]) if x is not None)
+                    idx = [idx[j] for j in keep]
+                    qs, us, fids = ([c[j] for j in keep] for c in (qs, us, fids))
+                self._simple(blk, prefix, idx, np.asarray(qs, dtype=np.float64), us, fids, fld,
+                             errors)
+            elif k in _PRODUCT:
+                names, fld = _PRODUCT[k]
+                a, b, ua, ub, fids = (list(map(attrgetter(f), sel)) if f else [] for f in names)
+                q = np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)
+                units = list(map("{}*{}".format, ua, ub)) if ub else ua
+                self._simple(blk, prefix, idx, q, units, fids, fld, errors)
+            else:
+                general.extend(idx)
+        for i in sorted(general):
+            try:
+                row, amount, qty, unit, primary = _line_factor(self.fs, self.rows, own[i],
+                                                               prefix + blk.line_id[i])
+            except FootprintError as exc:
+                errors.append((i, exc))
+                continue
+            blk.row[i], blk.amount[i], blk.quantity[i] = row, amount, qty
+            blk.unit[i], blk.primary[i] = unit, primary
+        if errors:
+            blk.error = min(errors, key=lambda e: e[0])
+
+    def _simple(self, blk: Block, prefix: str, idx: list[int], q: np.ndarray,
+                units: Sequence[str], fids: Sequence[str], fld: str,
+                errors: list[tuple[int, FootprintError]]) -> None:
+        """Lines of set factors: one (row, conversion) look-up per distinct (factor, unit)."""
+        keys = list(zip(fids, units, strict=True))
+        pair = self.pair
+        pid = list(map(pair.get, keys))
+        if None in pid:
+            for j, key in enumerate(keys):
+                if pid[j] is not None:
+                    continue
+                h = pair.get(key)
+                if h is None:
+                    h = len(self.pair_row)
+                    try:
+                        row, conv = _set_factor(self.fs, self.rows, key[0], key[1],
+                                                prefix + blk.line_id[idx[j]], fld)
+                    except FootprintError as exc:  # raised when the walk reaches the line
+                        errors.append((idx[j], exc))
+                        row, conv = 0, np.nan
+                    else:
+                        pair[key] = h
+                    self.pair_row.append(row)
+                    self.pair_conv.append(conv)
+                pid[j] = h
+        p = np.asarray(pid, dtype=np.intp)
+        ix = np.asarray(idx, dtype=np.intp)
+        blk.row[ix] = np.asarray(self.pair_row, dtype=np.intp)[p]
+        blk.quantity[ix] = q
+        blk.amount[ix] = q * np.asarray(self.pair_conv, dtype=np.float64)[p]
+        if len(idx) == len(blk.unit):  # idx ascending and complete: all lines, in order
+            blk.unit = list(units)
+        else:
+            for i, u in zip(idx, units, strict=True):
+                blk.unit[i] = u
+
+    @staticmethod
+    def _quality(blk: Block, dqrs: list[Any], uncs: list[Any]) -> None:
+        idx = list(compress(range(len(dqrs)), map(is_not, dqrs, repeat(None))))
+        if idx:
+            q = np.array(list(map(_DQR, map(dqrs.__getitem__, idx))), dtype=np.float64)
+            blk.dqr[idx] = (q[:, 0] + q[:, 1] + q[:, 2] + q[:, 3]) / 4.0
+        idx = list(compress(range(len(uncs)), map(is_not, uncs, repeat(None))))
+        if idx:
+            vals = list(map(_UNC, map(uncs.__getitem__, idx)))
+            blk.dist[idx] = [_DIST[v[0]] for v in vals]
+            blk.p1[idx] = [v[1] if v[0] == "lognormal" else v[2] if v[0] == "normal" else v[3]
+                           for v in vals]
+            blk.p2[idx] = [v[4] if v[0] in ("uniform", "triangular") else 0.0 for v in vals]
+
+    # -- step 2: walk the uses --------------------------------------------------------------
+
+    def alloc(self, chain: tuple[tuple[float, frozenset[int]], ...]) -> int:
+        i = self.alloc_index.get(chain)
+        if i is None:
+            i = self.alloc_index[chain] = len(self.allocs)
+            self.allocs.append(chain)
+        return i
+
+    def emit(self, blk: Block, start: int, end: int, node: int, mult: float, stage: int,
+             alloc: int) -> None:
+        if end <= start:
+            return
+        if blk.error is not None and start <= blk.error[0] < end:
+            raise blk.error[1]
+        self.chunks.append(_Chunk(blk, start, end, node, mult, stage, alloc))
+
+    def walk(self, owner: Any, lines: list[Any], chain: Chain, prefix: str, node: int,
+             mult: float, stage_override: Stage | None,
+             allocs: tuple[tuple[float, frozenset[int]], ...]) -> None:
+        blk = self.block(owner, lines, prefix)
+        ov = -1 if stage_override is None else STAGE_INDEX[stage_override]
+        a = self.alloc(allocs)
+        start = 0
+        for pos, line in blk.subs:
+            self.emit(blk, start, pos, node, mult, ov, a)
+            start = pos
+            path = prefix + line.id
+            stage = stage_override or line.stage
             found = resolve(line.ref, chain)
             assert found is not None  # validated with the dossier
             sub, sub_chain = found
-            flat.nodes.append(Node(path=path, name=sub.name, ref=line.ref, parent=node,
-                                   quantity=line.quantity, depth=flat.nodes[node].depth + 1))
+            self.nodes.append(Node(path=path, name=sub.name, ref=line.ref, parent=node,
+                                   quantity=line.quantity, depth=self.nodes[node].depth + 1))
             sub_allocs = allocs
             if sub.allocation is not None:
-                sub_allocs = [*allocs, (sub.allocation.factor, set(sub.allocation.stages))]
-            _walk(flat, fs, sub.lines, sub_chain, path + "/", len(flat.nodes) - 1,
-                  mult * line.quantity / sub.reference_flow, stage, sub_allocs)
-            continue
-        row, amount, q, unit, primary = _line_factor(fs, rows, line, path)
-        m = mult
-        for factor, stages in allocs:
-            if stage in stages:
-                m *= factor
-        flat.path.append(path)
-        flat.line_id.append(line.id)
-        flat.kind.append(line.kind)
-        flat.description.append(line.description)
-        flat.quantity.append(q)
-        flat.unit.append(unit)
-        flat.amount.append(amount)
-        flat.row.append(row)
-        flat.mult.append(m)
-        flat.stage.append(STAGE_INDEX[stage])
-        flat.node.append(node)
-        flat.primary.append(primary)
-        dq = line.dqr
-        flat.dqr.append(float("nan") if dq is None else (dq.ter + dq.ger + dq.tir + dq.p) / 4.0)
-        u = line.uncertainty
-        if u is None:
-            flat.dist.append(0)
-            flat.p1.append(0.0)
-            flat.p2.append(0.0)
-        else:
-            flat.dist.append(_DIST[u.distribution])
-            if u.distribution == "lognormal":
-                flat.p1.append(float(u.gsd2))
-                flat.p2.append(0.0)
-            elif u.distribution == "normal":
-                flat.p1.append(float(u.rel_sd))
-                flat.p2.append(0.0)
-            else:
-                flat.p1.append(float(u.low))
-                flat.p2.append(float(u.high))
+                stages = frozenset(STAGE_INDEX[s] for s in sub.allocation.stages)
+                sub_allocs = (*allocs, (sub.allocation.factor, stages))
+            self.walk(sub, sub.lines, sub_chain, path + "/", len(self.nodes) - 1,
+                      mult * line.quantity / sub.reference_flow, stage, sub_allocs)
+        self.emit(blk, start, blk.n, node, mult, ov, a)
+
+    # -- step 3: gather ---------------------------------------------------------------------
+
+    def finish(self) -> Flat:
+        blocks = [b for _, b in self.blocks.values()]
+        off = 0
+        for b in blocks:
+            b.offset = off
+            off += b.n
+
+        def cat(name: str, dtype: Any) -> np.ndarray:
+            if not blocks:
+                return np.zeros(0, dtype=dtype)
+            return np.concatenate([getattr(b, name) for b in blocks]).astype(dtype, copy=False)
+
+        chunks = self.chunks
+        lens = np.fromiter((c.end - c.start for c in chunks), dtype=np.intp, count=len(chunks))
+        starts = np.fromiter((c.block.offset + c.start for c in chunks), dtype=np.intp,
+                             count=len(chunks))
+        total = int(lens.sum())
+        first = np.cumsum(lens) - lens
+        gather = np.repeat(starts - first, lens) + np.arange(total, dtype=np.intp)
+        own_stage = cat("stage", np.intp)[gather]
+        ov = np.repeat(np.fromiter((c.stage for c in chunks), dtype=np.intp, count=len(chunks)),
+                       lens)
+        stage = np.where(ov >= 0, ov, own_stage)
+        mult = np.repeat(np.fromiter((c.mult for c in chunks), dtype=np.float64,
+                                     count=len(chunks)), lens)
+        if len(self.allocs) > 1:
+            alloc = np.repeat(np.fromiter((c.alloc for c in chunks), dtype=np.intp,
+                                          count=len(chunks)), lens)
+            for ai, chain in enumerate(self.allocs):
+                if not chain:
+                    continue
+                mine = alloc == ai
+                for factor, stages in chain:  # in chain order, as the allocations nest
+                    sel = mine & np.isin(stage, np.fromiter(stages, dtype=np.intp))
+                    mult[sel] *= factor
+        line_id: list[str] = []
+        kind: list[str] = []
+        description: list[str] = []
+        unit: list[str] = []
+        for c in chunks:
+            b, s, e = c.block, c.start, c.end
+            line_id += b.line_id[s:e]
+            kind += b.kind[s:e]
+            description += b.description[s:e]
+            unit += b.unit[s:e]
+        row = cat("row", np.intp)[gather]
+        # factor rows in first use along the expanded lines (what a line-by-line walk yields)
+        used, first_use = np.unique(row, return_index=True)
+        order = used[np.argsort(first_use, kind="stable")]
+        remap = np.zeros(max(len(self.rows.value), 1), dtype=np.intp)
+        remap[order] = np.arange(len(order), dtype=np.intp)
+        self.rows.reorder(order.tolist())
+        return Flat(
+            rows=self.rows, nodes=self.nodes, line_id=line_id, kind=kind,
+            description=description, unit=unit, quantity=cat("quantity", np.float64)[gather],
+            amount=cat("amount", np.float64)[gather], row=remap[row], mult=mult, stage=stage,
+            node=np.repeat(np.fromiter((c.node for c in chunks), dtype=np.intp,
+                                       count=len(chunks)), lens),
+            primary=cat("primary", bool)[gather], dqr=cat("dqr", np.float64)[gather],
+            dist=cat("dist", np.int8)[gather], p1=cat("p1", np.float64)[gather],
+            p2=cat("p2", np.float64)[gather],
+        )
+
+
+def flatten(d: Dossier, fs: FactorSet) -> Flat:
+    b = _Builder(d, fs)
+    root: tuple[tuple[float, frozenset[int]], ...] = ()
+    if d.allocation is not None:
+        root = ((d.allocation.factor, frozenset(STAGE_INDEX[s] for s in d.allocation.stages)),)
+    b.walk(d, d.lines, (d.subassemblies,), "", 0, 1.0 / d.reference_flow, None, root)
+    return b.finish()
+
+
+__all__ = ["STAGE_INDEX", "Block", "Flat", "Node", "flatten"]

@@ -1,8 +1,20 @@
-"""The footprint result: JSON-serialisable, explainable line by line and as a tree."""
+"""The footprint result: JSON-serialisable, explainable line by line and as a tree.
+
+``FootprintResult.lines`` is a :class:`LineTable`: a read-only sequence of :class:`LineResult`
+kept as columns (the engine's arrays), so a 100,000-line result costs no 100,000 objects until
+someone reads them. Indexing or iterating yields ``LineResult`` objects (built on first access
+and kept); ``model_dump`` / ``model_dump_json`` write the same list of line objects as a plain
+list would, and ``model_validate`` reads it back.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 from footprint.model import Boundary, FunctionalUnit
 
@@ -33,6 +45,138 @@ class LineResult(BaseModel):
     dqr: float | None = None
     check: bool = False
     """the factor is marked for confirmation against its source"""
+
+
+_FIELDS = tuple(LineResult.model_fields)
+
+
+def _line(values: tuple[Any, ...]) -> LineResult:
+    """A LineResult from engine values already of the field types: what ``model_construct``
+    does, without its per-field default handling (about 3x faster)."""
+    obj = LineResult.__new__(LineResult)
+    object.__setattr__(obj, "__dict__", dict(zip(_FIELDS, values, strict=True)))
+    object.__setattr__(obj, "__pydantic_fields_set__", set(_FIELDS))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+class LineColumns:
+    """The engine's per-line columns. Factor details live once per factor row (``row``); the
+    path is the tree node's path plus the line id, the stage an index into ``stage_names``."""
+
+    def __init__(self, *, line_id: list[str], node: np.ndarray, node_path: list[str],
+                 stage: np.ndarray, stage_names: list[str], kind: list[str],
+                 description: list[str], quantity: np.ndarray, unit: list[str], row: np.ndarray,
+                 factor_id: list[str], factor_value: list[float], factor_unit: list[str],
+                 factor_source: list[str], check: list[bool], kg_co2e: np.ndarray,
+                 multiplier: np.ndarray, primary: np.ndarray, dqr: np.ndarray) -> None:
+        self.line_id, self.node, self.stage, self.kind = line_id, node, stage, kind
+        self.prefix = [p + "/" if p else "" for p in node_path]
+        self.stage_names = stage_names
+        self.description, self.quantity, self.unit, self.row = description, quantity, unit, row
+        self.factor_id, self.factor_value, self.factor_unit = factor_id, factor_value, factor_unit
+        self.factor_source, self.check, self.kg_co2e = factor_source, check, kg_co2e
+        self.multiplier, self.primary, self.dqr = multiplier, primary, dqr
+
+    def __len__(self) -> int:
+        return len(self.line_id)
+
+    def values(self, i: int | None = None) -> Iterator[tuple[Any, ...]]:
+        """Per line, the LineResult field values in field order (all lines, or line ``i``)."""
+        sl = slice(None) if i is None else slice(i, i + 1)
+        row = self.row[sl].tolist()
+        fid, fval, funit, fsrc, chk = (self.factor_id, self.factor_value, self.factor_unit,
+                                       self.factor_source, self.check)
+        prefix, names = self.prefix, self.stage_names
+        ids = self.line_id[sl]
+        path = [prefix[n] + x for n, x in zip(self.node[sl].tolist(), ids, strict=True)]
+        dq = [None if x != x else x for x in self.dqr[sl].tolist()]
+        return zip(
+            ids, path, [names[s] for s in self.stage[sl].tolist()], self.kind[sl],
+            self.description[sl], self.quantity[sl].tolist(), self.unit[sl],
+            [fid[r] for r in row], [fval[r] for r in row], [funit[r] for r in row],
+            [fsrc[r] for r in row], self.kg_co2e[sl].tolist(), self.multiplier[sl].tolist(),
+            self.primary[sl].tolist(), dq, [chk[r] for r in row], strict=True,
+        )
+
+
+class LineTable(Sequence[LineResult]):
+    """Read-only sequence of :class:`LineResult`, backed by columns or by a list of objects."""
+
+    __slots__ = ("_cols", "_items")
+
+    def __init__(self, items: Sequence[LineResult] | None = None, *,
+                 columns: LineColumns | None = None) -> None:
+        if (items is None) == (columns is None):
+            raise TypeError("give either items or columns")
+        self._cols = columns
+        self._items: list[LineResult | None] = (
+            list(items) if items is not None else [None] * len(columns))  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, i: int) -> LineResult: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[LineResult]: ...
+    def __getitem__(self, i: int | slice) -> LineResult | list[LineResult]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        item = self._items[i]
+        if item is None:
+            j = i + len(self) if i < 0 else i
+            assert self._cols is not None
+            item = self._items[j] = _line(next(self._cols.values(j)))
+        return item
+
+    def __iter__(self) -> Iterator[LineResult]:
+        if self._cols is None or all(x is not None for x in self._items):
+            yield from self._items  # type: ignore[misc]
+            return
+        for j, vals in enumerate(self._cols.values()):
+            item = self._items[j]
+            if item is None:
+                item = self._items[j] = _line(vals)
+            yield item
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """The lines as plain dicts (LineResult field order), without building line objects."""
+        if self._cols is None:
+            return [ln.model_dump() for ln in self]  # type: ignore[union-attr]
+        return [dict(zip(_FIELDS, vals, strict=True)) for vals in self._cols.values()]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LineTable):
+            return len(self) == len(other) and self.to_dicts() == other.to_dicts()
+        if isinstance(other, list):
+            return list(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LineTable({len(self)} lines)"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any,
+                                     handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        def validate(value: Any, inner: core_schema.ValidatorFunctionWrapHandler) -> LineTable:
+            if isinstance(value, LineTable):
+                return value
+            return cls(inner(value))
+
+        # serialised as plain dicts with LineResult's fields (typed, for the JSON schema)
+        as_dict = core_schema.typed_dict_schema({
+            name: core_schema.typed_dict_field(handler.generate_schema(f.annotation))
+            for name, f in LineResult.model_fields.items()
+        })
+        return core_schema.no_info_wrap_validator_function(
+            validate, handler.generate_schema(list[LineResult]),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda t: t.to_dicts(), return_schema=core_schema.list_schema(as_dict)),
+        )
 
 
 class TreeNode(BaseModel):
@@ -79,7 +223,8 @@ class FootprintResult(BaseModel):
     dluc: float
     aircraft: float
     """aircraft transport emissions (included in fossil, reported separately)"""
-    lines: list[LineResult]
+    lines: LineTable
+    """per line, in dossier order (a sequence of LineResult)"""
     tree: TreeNode
     primary_data_share: float
     dqr: float | None

@@ -161,6 +161,15 @@ class FactorRows:
                             f"cff:{line.material}", "PEF Circular Footprint Formula, "
                             "Rec. (EU) 2021/2279 Annex I section 4.4.8", False)
 
+    def reorder(self, order: list[int]) -> None:
+        """Keep rows ``order`` (current indexes), renumbered 0.. in that order."""
+        for name in ("value", "gases", "classes", "aircraft", "activity_unit", "factor_id",
+                     "factor_unit", "source", "check"):
+            col = getattr(self, name)
+            setattr(self, name, [col[i] for i in order])
+        new = {old: i for i, old in enumerate(order)}
+        self.by_key = {k: new[r] for k, r in self.by_key.items() if r in new}
+
     def matrices(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(gas names sorted, value[r], gas matrix[r, g], class matrix[r, 4], aircraft[r])."""
         names = sorted({g for d in self.gases for g in d})

@@ -7,6 +7,7 @@ piece never silently applies to kilograms. ``t*km`` / ``tkm`` is freight work.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import cast
 
 import pint
 
@@ -19,7 +20,7 @@ def ureg() -> pint.UnitRegistry:
     """The process-wide registry (built once: building one takes ~0.3 s)."""
     global _UREG
     if _UREG is None:
-        reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+        reg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
         reg.define("piece = [count] = pc = pcs = item = unit_item")
         reg.define("set_of_items = piece = set")
         reg.define("unit_of_product = piece = units")
@@ -44,7 +45,7 @@ def _parse(unit: str) -> pint.Unit | None:
         return None
     if not isinstance(q, pint.Quantity) or q.magnitude != 1:
         return None
-    return q.units
+    return cast(pint.Unit, q.units)
 
 
 def parse_unit(unit: str, *, path: str = "", field: str = "unit") -> pint.Unit:
