@@ -12,8 +12,9 @@ import secrets
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, BeforeValidator, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +22,20 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 class SettingsError(RuntimeError):
     """A setting is missing or not allowed in the current mode."""
+
+
+def _seconds(value: Any) -> Any:
+    """A number (or numeric text, as environment variables are) means seconds."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_seconds)]
+"""A duration setting: seconds (``"20"``) or ISO 8601 (``"P30D"``)."""
 
 
 class Mode(enum.StrEnum):
@@ -60,6 +75,22 @@ class Settings(BaseSettings):
     # Durations of the certificate life (seconds so tests can shrink them).
     certificate_validity_days: int = 3 * 365
     corrective_action_days: int = 30
+
+    # Durations of the certification process (workflows/). A plain number is seconds, or an
+    # ISO 8601 duration ("P30D"); lists are JSON ("[604800, 86400]"). Tests use seconds.
+    certificate_validity: Duration | None = None  # default: certificate_validity_days
+    corrective_action_period: Duration | None = None  # default: corrective_action_days
+    corrective_action_reminders: list[Duration] = Field(
+        default_factory=lambda: [timedelta(days=7), timedelta(days=1)]
+    )  # reminders this long before a corrective-action deadline
+    surveillance_interval: Duration = timedelta(days=365)
+    surveillance_reminder: Duration = timedelta(days=30)  # before each surveillance due date
+    verifier_max_consecutive_cycles: int = 3  # rotation of verifiers across renewal cycles
+    workflow_history_limit: int = 2000  # events in one run before continue-as-new
+    activity_timeout: Duration = timedelta(seconds=60)
+    # Test mode only: a folder where failpoints wait while "<name>.hold" exists (see
+    # workflows/faults.py), so a test can kill the worker at an exact step.
+    fault_hold_dir: Path | None = None
 
     @model_validator(mode="after")
     def _derive_defaults(self) -> Settings:

@@ -1,7 +1,10 @@
 """Drive one demo product through the whole process over the API, as the people would.
 
-exporter: product -> application (CN carbon label) -> dossier; verifier: opinion; certifier:
-decision -> signed, registered certificate. ``make demo`` runs it against a running system.
+exporter: product -> application (CN carbon label) -> dossier; certification body staff:
+document review, verifier assignment; verifier: review work (lines checked, sampling, site
+visit) and opinion; certifier (not the verifier): decision -> signed, registered certificate.
+``make demo`` runs it against a running system. ``advance(...)`` stops at an earlier step, for
+tests that need an application waiting at that step.
 """
 
 from __future__ import annotations
@@ -40,7 +43,6 @@ def drive(client: httpx.Client, password: str, *, product_name: str = "智能电
     from footprint import demo_dossier
 
     exporter = login(client, "exporter@demo.tanpass", password)
-    verifier = login(client, "verifier@demo.tanpass", password)
     certifier = login(client, "certifier@demo.tanpass", password)
     model = model or f"DDZY-{int(time.time() * 1000) % 10**7}"
     product = check(client.post("/api/v1/products", headers=exporter,
@@ -50,11 +52,9 @@ def drive(client: httpx.Client, password: str, *, product_name: str = "智能电
     dossier = demo_dossier().model_dump(mode="json")
     outcome = check(client.post(f"/api/v1/applications/{app['id']}/dossier", headers=exporter,
                                 json=dossier))
-    if outcome["status"] != "awaiting_verification":
+    if outcome["status"] != "intake_review":
         raise RuntimeError(f"dossier returned: {outcome}")
-    check(client.post(f"/api/v1/applications/{app['id']}/verification", headers=verifier,
-                      json={"opinion": "unmodified", "level_of_assurance": "reasonable",
-                            "materiality_percent": 5.0, "notes": "site visit 2026-11-18"}))
+    advance(client, password, app["id"], "awaiting_decision", dossier=dossier)
     check(client.post(f"/api/v1/applications/{app['id']}/decision", headers=certifier,
                       json={"approve": True, "reasons": "verified, no open findings"}))
     deadline = time.monotonic() + 60
@@ -65,6 +65,39 @@ def drive(client: httpx.Client, password: str, *, product_name: str = "智能电
                            outcome["footprint_unit"])
         time.sleep(0.2)
     raise RuntimeError("no certificate within 60 s")
+
+
+STEPS = ("intake_review", "awaiting_assignment", "awaiting_verification", "awaiting_decision")
+
+
+def advance(client: httpx.Client, password: str, application_id: str, to: str, *,
+            dossier: dict | None = None, verifier_email: str = "verifier@demo.tanpass") -> None:
+    """Move an application whose dossier is in document review (``intake_review``) on to
+    ``to``: ``awaiting_assignment`` (review passed), ``awaiting_verification`` (verifier
+    assigned) or ``awaiting_decision`` (review work recorded, unmodified opinion)."""
+    from footprint import demo_dossier
+
+    if to not in STEPS:
+        raise ValueError(f"advance to one of {STEPS}")
+    certifier = login(client, "certifier2@demo.tanpass", password)  # staff, not the decider
+    verifier = login(client, verifier_email, password)
+    base = f"/api/v1/applications/{application_id}"
+    if to == "intake_review":
+        return
+    check(client.post(f"{base}/intake", headers=certifier, json={"accept": True}))
+    if to == "awaiting_assignment":
+        return
+    verifier_id = check(client.get("/api/v1/auth/me", headers=verifier))["id"]
+    check(client.post(f"{base}/assignment", headers=certifier, json={"verifier_id": verifier_id}))
+    if to == "awaiting_verification":
+        return
+    lines = [line["id"] for line in (dossier or demo_dossier().model_dump(mode="json"))["lines"]]
+    check(client.post(f"{base}/review", headers=verifier, json={
+        "lines_checked": lines[:3], "sampling_notes": "3 lines traced to invoices and meters",
+        "site_visits": [{"mode": "physical", "date": "2026-11-18", "notes": "assembly plant"}]}))
+    check(client.post(f"{base}/opinion", headers=verifier, json={
+        "opinion": "unmodified", "level_of_assurance": "reasonable", "materiality_percent": 5.0,
+        "misstatement_percent": 0.0, "statement": "no material misstatement"}))
 
 
 def main() -> int:

@@ -119,9 +119,28 @@ class Stack:
             TANPASS_TASK_QUEUE=self.task_queue,
             TANPASS_API_BASE_URL=self.api_url,
             TANPASS_PUBLIC_BASE_URL="http://127.0.0.1:8501",
+            # A killed worker's activity is retried after this (tests kill workers on purpose).
+            TANPASS_ACTIVITY_TIMEOUT="20",
+            TANPASS_FAULT_HOLD_DIR=str(self.faults),
             PYTHONPATH=str(REPO),
         )
         return env
+
+    @property
+    def faults(self) -> Path:
+        """Failpoint folder (workflows/faults.py): ``hold(name)`` parks that step."""
+        path = self.var / "faults"
+        path.mkdir(exist_ok=True)
+        return path
+
+    def hold(self, name: str) -> Path:
+        """Park failpoint ``name`` until ``release(name)``; returns the 'reached' marker."""
+        (self.faults / f"{name}.reached").unlink(missing_ok=True)
+        (self.faults / f"{name}.hold").touch()
+        return self.faults / f"{name}.reached"
+
+    def release(self, name: str) -> None:
+        (self.faults / f"{name}.hold").unlink(missing_ok=True)
 
     @property
     def api_url(self) -> str:
@@ -140,6 +159,11 @@ class Stack:
         ])
         proc.start()
         wait_until(lambda: port_open(self.temporal_port), 60, "Temporal dev server port")
+
+    def restart_temporal(self) -> None:
+        """SIGKILL the dev server and start it again on the same port and SQLite file."""
+        self.procs["temporal"].kill()
+        self.start_temporal()
 
     def start_worker(self) -> None:
         self._proc("worker", [sys.executable, "-m", "workflows.worker"]).start()

@@ -47,11 +47,16 @@ from store import (
     transaction,
     utcnow,
 )
+from workflows.config import process_config
+from workflows.faults import failpoint
+from workflows.process_activities import ProcessActivities
 from workflows.types import (
     AssessInput,
     AssessOutput,
+    ConfigRequest,
     IssuedCertificate,
     IssueInput,
+    ProcessConfig,
     RecordSubmissionInput,
     RecordSubmissionOutput,
     StatusChange,
@@ -79,7 +84,7 @@ def canonical_sha256(content: dict[str, Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-class CertificationActivities:
+class CertificationActivities(ProcessActivities):
     def __init__(
         self,
         session_factory: Callable[[], Session],
@@ -104,6 +109,13 @@ class CertificationActivities:
             raise ApplicationError(f"application {application_id} not found", type="NotFound",
                                    non_retryable=True)
         return app
+
+    # -- configuration --------------------------------------------------------------------
+
+    @activity.defn
+    def resolve_config(self, req: ConfigRequest) -> ProcessConfig:
+        """The worker's process durations, recorded in the run's history at its start."""
+        return process_config(self._settings)
 
     # -- submission -----------------------------------------------------------------------
 
@@ -218,9 +230,11 @@ class CertificationActivities:
                 app.status = change.status
                 app.updated_at = utcnow()
                 session.add(app)
+                at = datetime.fromisoformat(change.at) if change.at else utcnow()
                 session.add(
                     ApplicationEvent(
                         application_id=app.id,
+                        at=at,
                         status=change.status,
                         actor_id=None if change.actor_id == SYSTEM else change.actor_id,
                         note=change.note,
@@ -235,6 +249,7 @@ class CertificationActivities:
                     entity_id=app.id,
                     data={"note": change.note, **change.data},
                     dedup_key=change.dedup_key,
+                    at=at,
                 )
             return StatusChanged(status=change.status)
 
@@ -247,8 +262,10 @@ class CertificationActivities:
             done = session.exec(
                 select(Certificate).where(Certificate.application_id == inp.application_id)
             ).first()
-            if done is not None:
-                return IssuedCertificate(done.number, done.pdf_sha256, done.valid_until.isoformat())
+            if done is not None:  # a retry after the commit: the certificate stands
+                return IssuedCertificate(done.number, done.pdf_sha256 or "",
+                                         done.valid_until.isoformat(), done.id,
+                                         done.valid_from.isoformat())
             app = self._application(session, inp.application_id)
             product = session.get(Product, app.product_id)
             org = session.get(Organisation, app.org_id)
@@ -266,7 +283,9 @@ class CertificationActivities:
             certifier_org = session.get(Organisation, certifier.org_id) if certifier else None
             issuer = (certifier_org.name if certifier_org else "") or "Tanpass certification body"
             decided = datetime.fromisoformat(inp.decision_date)
-            valid_until = decided + timedelta(days=inp.validity_days)
+            valid_until = decided + (timedelta(seconds=inp.validity_seconds)
+                                     if inp.validity_seconds is not None
+                                     else timedelta(days=inp.validity_days))
             number = next_certificate_number(session, decided.year)
             result = fp.result
             fu = result.get("functional_unit") or {}
@@ -335,11 +354,13 @@ class CertificationActivities:
                 status_changed_at=decided,
                 verifier_id=inp.verifier_id,
                 certifier_id=inp.certifier_id,
+                previous_certificate_id=app.previous_certificate_id,
             )
             session.add(cert)
             session.flush()
-            session.add(CertificateEvent(certificate_id=cert.id, status="valid",
-                                         reason="issued", actor_id=inp.certifier_id))
+            session.add(CertificateEvent(certificate_id=cert.id, at=decided, status="valid",
+                                         reason="issued", actor_id=inp.certifier_id,
+                                         dedup_key=f"certificate/{app.id}/issued"))
             audit.append(
                 session,
                 actor=inp.certifier_id,
@@ -349,7 +370,13 @@ class CertificationActivities:
                 data={"number": number, "pdf_sha256": sha, "application_id": app.id},
                 dedup_key=f"certificate/{app.id}",
             )
-        return IssuedCertificate(number=number, pdf_sha256=sha, valid_until=valid_until.isoformat())
+            cert_id = cert.id
+            # Durability tests park here (inside the transaction, nothing committed yet) and
+            # SIGKILL the worker: the retry must issue exactly one certificate.
+            failpoint(self._settings, "issue_certificate")
+        return IssuedCertificate(number=number, pdf_sha256=sha, valid_until=valid_until.isoformat(),
+                                 certificate_id=cert_id, valid_from=decided.isoformat())
 
     def all(self) -> list[Callable[..., Any]]:
-        return [self.record_submission, self.assess, self.record_status, self.issue_certificate]
+        return [self.resolve_config, self.record_submission, self.assess, self.record_status,
+                self.issue_certificate, *self.process_activities()]

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import func, select
 
 from footprint import demo_dossier
-from scripts.demo import check, drive, login
+from scripts.demo import advance, check, drive, login
 from store import AuditEntry, Certificate, audit, make_engine, session_factory
 from tests.harness import Stack, wait_until
 
@@ -63,10 +63,11 @@ def test_worker_restart_mid_run_loses_nothing(stack: Stack, api: httpx.Client) -
                          json={"product_id": product["id"], "regimes": ["cn_label"]}))
     outcome = check(api.post(f"/api/v1/applications/{app['id']}/dossier", headers=exporter,
                              json=demo_dossier().model_dump(mode="json")))
-    assert outcome["status"] == "awaiting_verification"
+    assert outcome["status"] == "intake_review"
 
-    stack.procs["worker"].kill()  # SIGKILL between submission and approval
+    stack.procs["worker"].kill()  # SIGKILL between submission and document review
     stack.start_worker()
+    advance(api, pw, app["id"], "awaiting_verification")
 
     verifier = login(api, "verifier@demo.tanpass", pw)
     certifier = login(api, "certifier@demo.tanpass", pw)
@@ -107,6 +108,7 @@ def test_separation_of_duties_and_conflict_of_interest(
     assert early.status_code == 404  # not in the verifier's queue yet: no leak that it exists
     check(api.post(f"/api/v1/applications/{app['id']}/dossier", headers=exporter,
                    json=demo_dossier().model_dump(mode="json")))
+    advance(api, pw, app["id"], "awaiting_verification")
     # an exporter cannot verify its own product
     own = api.post(f"/api/v1/applications/{app['id']}/verification", headers=exporter, json={})
     assert own.status_code == 403
