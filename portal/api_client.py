@@ -26,6 +26,10 @@ from typing import Any
 import httpx
 
 API = "/api/v1"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_PAGES = 50
+CERT_ACTIONS = {"suspend": "suspension", "reinstate": "reinstatement", "revoke": "revocation",
+                "renew": "renewal"}
 
 
 class ApiError(Exception):
@@ -163,6 +167,19 @@ class ApiClient:
     def get(self, path: str, **kw: Any) -> Any:
         return self.request("GET", path, **kw).json()
 
+    def get_all(self, path: str, **params: Any) -> list[Any]:
+        """A whole list, following the cursor pages (``X-Next-Cursor``) the API hands out."""
+        items: list[Any] = []
+        for _ in range(MAX_PAGES):
+            r = self.request("GET", path, params=params)
+            page = r.json()
+            items.extend(page if isinstance(page, list) else page.get("items", []))
+            cursor = r.headers.get("X-Next-Cursor")
+            if not cursor:
+                break
+            params = {**params, "cursor": cursor}
+        return items
+
     def post(self, path: str, **kw: Any) -> Any:
         r = self.request("POST", path, **kw)
         return r.json() if r.content else {}
@@ -196,7 +213,7 @@ class ApiClient:
 
     # -- exporter ---------------------------------------------------------------------------
     def products(self) -> list[dict[str, Any]]:
-        return self.get("/products")
+        return self.get_all("/products")
 
     def product(self, product_id: str) -> dict[str, Any]:
         return self.get(f"/products/{product_id}")
@@ -205,7 +222,7 @@ class ApiClient:
         return self.post("/products", json=body)
 
     def applications(self) -> list[dict[str, Any]]:
-        return self.get("/applications")
+        return self.get_all("/applications")
 
     def application(self, application_id: str) -> dict[str, Any]:
         return self.get(f"/applications/{application_id}")
@@ -232,8 +249,7 @@ class ApiClient:
 
     def upload_dossier_xlsx(self, application_id: str, name: str, data: bytes) -> dict[str, Any]:
         return self.post(f"/applications/{application_id}/dossier/xlsx",
-                         files={"file": (name, data, "application/vnd.openxmlformats-"
-                                         "officedocument.spreadsheetml.sheet")})
+                         files={"file": (name, data, XLSX)})
 
     def corrective_action(self, application_id: str, finding_id: str, body: dict[str, Any]) -> Any:
         return self.post(f"/applications/{application_id}/findings/{finding_id}/corrective-action",
@@ -246,12 +262,19 @@ class ApiClient:
     def verify(self, application_id: str, body: dict[str, Any]) -> dict[str, Any]:
         return self.post(f"/applications/{application_id}/verification", json=body)
 
+    def review(self, application_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Review work: lines checked, sampling notes, site visits (ISO 14064-3)."""
+        return self.post(f"/applications/{application_id}/review", json=body)
+
+    def opinion(self, application_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self.post(f"/applications/{application_id}/opinion", json=body)
+
     def decide(self, application_id: str, approve: bool, reasons: str) -> dict[str, Any]:
         return self.post(f"/applications/{application_id}/decision",
                          json={"approve": approve, "reasons": reasons})
 
     def certificates(self) -> list[dict[str, Any]]:
-        return self.get("/certificates")
+        return self.get_all("/certificates")
 
     def certificate(self, number: str) -> dict[str, Any]:
         return self.get(f"/certificates/{number}")
@@ -263,8 +286,8 @@ class ApiClient:
         return self.request("GET", f"/certificates/{number}/label").content
 
     def certificate_action(self, number: str, action: str, reason: str) -> dict[str, Any]:
-        """``action`` in suspend | reinstate | revoke | renew (routes to come)."""
-        return self.post(f"/certificates/{number}/{action}", json={"reason": reason})
+        """``action`` in suspend | reinstate | revoke | renew."""
+        return self.post(f"/certificates/{number}/{CERT_ACTIONS[action]}", json={"reason": reason})
 
     # -- public verification ----------------------------------------------------------------
     def public_certificate(self, number: str) -> dict[str, Any]:
@@ -274,16 +297,32 @@ class ApiClient:
         """Stage and line breakdown behind a public certificate (route to come)."""
         return self.get(f"/public/certificates/{number.strip()}/footprint")
 
+    def verify_number(self, number: str) -> dict[str, Any]:
+        """Registry answer with verdict and reasons (green / red; unknown numbers are red)."""
+        return self.get(f"/public/verify/{number.strip()}")
+
+    def verify_seal(self, seal: str) -> dict[str, Any]:
+        """The text of a label's QR code as read by a hand scanner."""
+        return self.post("/public/verify/seal", json={"seal": seal.strip()})
+
     def verify_qr_image(self, name: str, data: bytes, mime: str) -> dict[str, Any]:
         return self.post("/public/verify/qr", files={"file": (name, data, mime)})
 
     def verify_pdf(self, name: str, data: bytes) -> dict[str, Any]:
         return self.post("/public/verify/pdf", files={"file": (name, data, "application/pdf")})
 
-    def subsidy_batch(self, name: str, data: bytes) -> dict[str, Any]:
-        return self.post("/subsidy/batch-check", files={"file": (name, data, "text/csv")})
+    def customs_check(self, number: str, declared_code: str, declaration_date: str) -> dict:
+        return self.post("/verification/customs", json={
+            "certificate_number": number.strip(), "declared_code": declared_code.strip(),
+            "declaration_date": declaration_date})
+
+    def subsidy_batch(self, name: str, data: bytes, fmt: str = "json") -> Any:
+        """Claims workbook in; ``fmt="json"`` gives the rows, ``"xlsx"`` the results workbook."""
+        r = self.request("POST", "/verification/subsidy/batch", params={"format": fmt},
+                         files={"file": (name, data, XLSX)})
+        return r.json() if fmt == "json" else r.content
 
     # -- admin ------------------------------------------------------------------------------
     def admin_list(self, what: str) -> list[dict[str, Any]]:
-        """``what`` in organisations | users | factor-sets | rule-packs (routes to come)."""
-        return self.get(f"/admin/{what}")
+        """``what`` in organisations | users | factor-sets | rule-packs."""
+        return self.get_all(f"/{what}")

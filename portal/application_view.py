@@ -10,8 +10,8 @@ import streamlit as st
 from portal.i18n import current_lang, label, t
 from portal.ui import badge, fmt_date
 
-PROGRESS = ("awaiting_submission", "assessing", "awaiting_verification", "awaiting_decision",
-            "issuing", "certified")
+PROGRESS = ("awaiting_submission", "assessing", "intake_review", "awaiting_assignment",
+            "awaiting_verification", "awaiting_decision", "issuing", "certified")
 
 
 def status_line(app: dict[str, Any]) -> None:

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 CLOSED_FINDING = frozenset({"closed", "resolved", "withdrawn", "accepted", "superseded"})
-ACTIVE = frozenset({"awaiting_submission", "assessing", "returned", "awaiting_verification",
-                    "awaiting_decision", "issuing"})
+ACTIVE = frozenset({"awaiting_submission", "assessing", "returned", "intake_review",
+                    "awaiting_assignment", "awaiting_verification", "awaiting_decision",
+                    "issuing"})
 RENEWAL_NOTICE = timedelta(days=90)
 
 

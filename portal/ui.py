@@ -10,7 +10,7 @@ import streamlit as st
 
 from portal import state
 from portal.api_client import ApiError, NotAvailable, Unauthenticated, Unreachable
-from portal.i18n import label, t
+from portal.i18n import current_lang, label, t
 
 T = TypeVar("T")
 
@@ -56,7 +56,8 @@ def show_error(err: ApiError) -> None:
         lines.append(err.detail)
     for e in err.errors:
         path = str(e.get("path", "")).strip("/") or "—"
-        lines.append(f"- `{path}`: {e.get('message', '')}")
+        message = e.get(f"message_{current_lang()}") or e.get("message", "")
+        lines.append(f"- `{path}`: {message}")
     st.error("\n\n".join(lines[:2]) + ("\n" + "\n".join(lines[2:]) if len(lines) > 2 else ""),
              icon=":material/error:")
 

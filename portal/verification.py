@@ -8,13 +8,31 @@ from typing import Any
 import streamlit as st
 
 from portal.api_client import ApiClient, ApiError, NotAvailable
-from portal.i18n import label, t
+from portal.i18n import current_lang, label, t
 from portal.ui import fmt_date, fmt_kg, show_error
+
+
+def is_green(result: dict[str, Any]) -> bool:
+    """The API's verdict when it gives one, else the registry status."""
+    if "verdict" in result:
+        return result["verdict"] == "green"
+    return result.get("status") == "valid"
+
+
+def reason_texts(result: dict[str, Any]) -> list[str]:
+    key = "message_zh" if current_lang() == "zh" else "message_en"
+    out = []
+    for reason in result.get("reasons") or []:
+        out.append(str(reason.get(key) or reason.get("code")) if isinstance(reason, dict)
+                   else str(reason))
+    return out
 
 
 def check_number(api: ApiClient, number: str) -> dict[str, Any] | None:
     """The public verification of ``number``; a 404 becomes a ``not_found`` answer."""
     try:
+        if api.supports("GET", "/public/verify/{number}"):
+            return api.verify_number(number)
         return api.public_certificate(number)
     except NotAvailable as err:
         show_error(err)
@@ -29,21 +47,43 @@ def check_number(api: ApiClient, number: str) -> dict[str, Any] | None:
 
 def answer_card(result: dict[str, Any]) -> None:
     """The red/green answer: green only for ``valid``; everything else is red with the reason."""
-    status = str(result.get("status", "not_found"))
-    number = escape(str(result.get("number", "")))
-    css = "tp-ok" if status == "valid" else "tp-bad"
-    icon = "✔" if status == "valid" else "✖"
-    headline = t("verify.answer_valid") if status == "valid" else t("verify.answer_invalid")
-    reason = result.get("status_reason") or ""
+    status = str(result.get("status") or "not_found")
+    number = escape(str(result.get("number") or "—"))
+    green = is_green(result)
+    css = "tp-ok" if green else "tp-bad"
+    icon = "✔" if green else "✖"
+    headline = t("verify.answer_valid") if green else t("verify.answer_invalid")
+    reasons = reason_texts(result) or [str(result.get("status_reason") or "")]
     sub = f"{label('cert_status', status)} · {t('verify.number')} {number}"
-    if reason and status != "valid":
-        sub += f" · {escape(str(reason))}"
+    if not green and any(reasons):
+        sub += " · " + escape("; ".join(r for r in reasons if r))
     st.markdown(f"<div class='tp-answer {css}' role='status'><h2>{icon} {headline}</h2>"
                 f"<p>{sub}</p></div>", unsafe_allow_html=True)
 
 
+def checks(result: dict[str, Any]) -> None:
+    """The signature / document / seal checks of a PDF or QR answer, one line each."""
+    rows: list[tuple[str, bool]] = []
+    sig = result.get("signature") or {}
+    for key in ("intact", "trusted", "covers_whole_document", "timestamp_ok"):
+        if key in sig:
+            rows.append((t(f"check.signature_{key}"), bool(sig[key])))
+    if "modified_after_signing" in sig:
+        rows.append((t("check.signature_unmodified"), not sig["modified_after_signing"]))
+    doc = result.get("document") or {}
+    if "matches_registry" in doc:
+        rows.append((t("check.document_matches"), bool(doc["matches_registry"])))
+    seal = result.get("seal") or {}
+    for key in ("authentic", "matches_registry"):
+        if key in seal:
+            rows.append((t(f"check.seal_{key}"), bool(seal[key])))
+    if rows:
+        st.markdown("\n".join(f"- {':green[✔]' if ok else ':red[✖]'} {name}" for name, ok in rows))
+
+
 def details(result: dict[str, Any]) -> None:
-    if result.get("status") == "not_found":
+    checks(result)
+    if result.get("status") in (None, "not_found"):
         st.info(t("verify.not_found_help"))
         return
     rows = [

@@ -19,11 +19,12 @@ DEFAULT_LANG = "zh"
 _DIR = Path(__file__).parent
 
 ENUMS: dict[str, tuple[str, ...]] = {
-    "status": ("awaiting_submission", "assessing", "returned", "awaiting_verification",
+    "status": ("awaiting_submission", "assessing", "returned", "intake_review",
+               "awaiting_assignment", "awaiting_verification",
                "awaiting_decision", "refused", "issuing", "certified"),
     "regime": ("cn_label", "eu_battery", "cbam", "pef"),
     "role": ("exporter", "consultant", "verifier", "certifier", "customs", "subsidy", "admin"),
-    "cert_status": ("valid", "suspended", "revoked", "expired", "not_found"),
+    "cert_status": ("valid", "suspended", "revoked", "expired", "not_yet_valid", "not_found"),
     "opinion": ("unmodified", "modified", "adverse", "disclaimer"),
     "loa": ("reasonable", "limited"),
     "severity": ("blocking", "major", "minor", "warning", "info", "observation"),
@@ -44,6 +45,9 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "decision.show_": ("waiting", "decided"),
     "desk.upload_": ("qr", "pdf"),
     "footprint.dqr.": ("excellent", "very_good", "good", "fair", "poor"),
+    "check.signature_": ("intact", "trusted", "covers_whole_document", "timestamp_ok"),
+    "check.seal_": ("authentic", "matches_registry"),
+    "batch.claim_": ("approved", "rejected", "None"),
     "deadline.": ("corrective_action", "resubmit", "renewal", "expired"),
 }
 

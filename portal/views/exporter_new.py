@@ -126,7 +126,8 @@ def json_upload() -> dict[str, Any] | None:
     return doc
 
 
-def submit(api: ApiClient, product: dict[str, Any], regimes: list[str], dossier: dict) -> None:
+def submit(api: ApiClient, product: dict[str, Any], regimes: list[str], dossier: dict,
+           workbook: tuple[str, bytes] | None = None) -> None:
     with st.status(t("wizard.submitting"), expanded=True) as box:
         try:
             if "id" not in product:
@@ -135,7 +136,10 @@ def submit(api: ApiClient, product: dict[str, Any], regimes: list[str], dossier:
             st.write(t("wizard.opening_application"))
             app = api.create_application(product["id"], regimes)
             st.write(t("wizard.calculating"))
-            outcome = api.submit_dossier(app["id"], dossier)
+            if workbook is not None:
+                outcome = api.upload_dossier_xlsx(app["id"], *workbook)
+            else:
+                outcome = api.submit_dossier(app["id"], dossier)
         except ApiError as err:
             box.update(label=t("wizard.failed"), state="error")
             show_error(err)
@@ -168,6 +172,7 @@ def main() -> None:
     source = st.radio(t("wizard.source"), ["form", "json", "xlsx"], horizontal=True,
                       key="wiz_source", format_func=lambda s: tr.t(f"wizard.source_{s}"))
     dossier: dict[str, Any] | None = None
+    workbook: tuple[str, bytes] | None = None
     if source == "form":
         data = step_data()
         if product:
@@ -178,23 +183,27 @@ def main() -> None:
         st.subheader(t("wizard.step_data"))
         if api.supports("GET", "/templates/dossier.xlsx"):
             st.download_button(t("wizard.xlsx_template"), api.dossier_template,
-                               file_name="tanpass-dossier.xlsx", key="wiz_xlsx_tpl")
+                               file_name="tanpass-dossier.xlsx", key="wiz_xlsx_tpl",
+                               icon=":material/download:")
+            upload = st.file_uploader(t("wizard.xlsx_upload"), type=["xlsx"], key="wiz_xlsx")
+            if upload is not None:
+                workbook = (upload.name, upload.getvalue())  # read and checked by the API
         else:
             not_available()
     st.subheader(t("wizard.step_submit"))
     problems = [msg for cond, msg in ((product is None, t("wizard.need_product")),
                                       (not regimes, t("wizard.need_regime")),
-                                      (dossier is None or not dossier.get("lines"),
+                                      (workbook is None and not (dossier or {}).get("lines"),
                                        t("wizard.need_lines"))) if cond]
     for msg in problems:
         st.caption(f"• {msg}")
-    if dossier:
+    if dossier and workbook is None:
         with st.expander(t("wizard.preview")):
             st.json(dossier, expanded=False)
     if st.button(t("wizard.submit"), type="primary", disabled=bool(problems), key="wiz_submit",
                  icon=":material/send:"):
-        assert product is not None and dossier is not None
-        submit(api, product, regimes, dossier)
+        assert product is not None
+        submit(api, product, regimes, dossier or {}, workbook)
     if st.session_state.get("wiz_outcome"):
         show_outcome(st.session_state["wiz_outcome"])
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from portal import state
+from portal.api_client import CERT_ACTIONS
 from portal.i18n import ENUMS, bound, label, t
 from portal.ui import fetch, fmt_date, fmt_kg, not_available, require_role
 
@@ -46,7 +47,7 @@ def main() -> None:
         reason = st.text_area(t("registry.reason"), key="reg_reason")
         sent = st.form_submit_button(t("registry.apply"), type="primary")
     if sent:
-        if not api.supports("POST", f"/certificates/{{number}}/{action}"):
+        if not api.supports("POST", f"/certificates/{{number}}/{CERT_ACTIONS[action]}"):
             not_available()
         elif not reason.strip():
             st.warning(t("registry.reason_required"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -52,15 +53,26 @@ def opinion_form(api: ApiClient, app: dict[str, Any]) -> None:
     if not confirm:
         st.warning(t("opinion.need_confirm"))
         return
-    full_notes = "\n".join(x for x in (site_visit.strip() and
-                                       f"{t('opinion.site_visit')}: {site_visit.strip()}",
-                                       notes.strip()) if x)
     with st.spinner(t("opinion.sending")):
-        result = fetch(api.verify, app["id"], {
-            "opinion": opinion, "level_of_assurance": loa,
-            "materiality_percent": materiality, "notes": full_notes})
+        result = send_opinion(api, app, {
+            "opinion": opinion, "level_of_assurance": loa, "materiality_percent": materiality},
+            site_visit.strip(), notes.strip())
     if result is not None:
         st.success(t("opinion.sent", status=label("status", result.get("status"))))
+
+
+def send_opinion(api: ApiClient, app: dict[str, Any], opinion: dict[str, Any], site_visit: str,
+                 notes: str) -> dict[str, Any] | None:
+    """Record the review work and the opinion (or, on an older API, the one-step verification)."""
+    if api.supports("POST", "/applications/{application_id}/opinion"):
+        visits = [{"mode": "physical", "date": date.today().isoformat(), "notes": site_visit}] \
+            if site_visit else []
+        if fetch(api.review, app["id"], {"sampling_notes": notes, "site_visits": visits}) is None:
+            return None
+        return fetch(api.opinion, app["id"], {**opinion, "statement": notes})
+    full_notes = "\n".join(x for x in (site_visit and f"{t('opinion.site_visit')}: {site_visit}",
+                                       notes) if x)
+    return fetch(api.verify, app["id"], {**opinion, "notes": full_notes})
 
 
 def main() -> None:
