@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -127,6 +127,17 @@ def authorise(request: Request, session: SessionDep, settings: SettingsDep,
                       f"需要以下角色之一：{', '.join(sorted(rule.roles))}。")
     if principal.scopes is not None:
         scope = policy.scope_for(request.method, path, rule)
+        _check_scope(principal, scope)
+    visible = {}
+    for name, value in request.path_params.items():
+        guard = policy.PATH_GUARDS.get(name)
+        if guard is not None:
+            visible[name] = guard(session, principal, str(value))
+    request.state.visible = visible
+
+
+def _check_scope(principal: Principal, scope: str) -> None:
+    if principal.scopes is not None:
         if scope not in principal.scopes:
             raise Problem("insufficient-scope", f"The API key needs the scope {scope}.",
                           f"API 密钥需要权限范围 {scope}。",
@@ -151,28 +162,39 @@ def require_role(*roles: str):  # noqa: ANN201 - FastAPI dependency factory
 
 # --- records named in the path, already checked by the policy (404 when not visible) -------
 
-def _application(application_id: str, user: CurrentUser, session: SessionDep) -> Application:
-    return policy.application_for(session, user, application_id)
+def _visible(request: Request, name: str, value: str, user: Principal, session: Session) -> Any:
+    """The record ``authorise`` found for path parameter ``name`` (checked again if absent)."""
+    found = getattr(request.state, "visible", {}).get(name)
+    if found is not None:
+        return found
+    return policy.PATH_GUARDS[name](session, user, value)
 
 
-def _product(product_id: str, user: CurrentUser, session: SessionDep) -> Product:
-    return policy.product_for(session, user, product_id)
+def _application(request: Request, application_id: str, user: CurrentUser,
+                 session: SessionDep) -> Application:
+    return _visible(request, "application_id", application_id, user, session)
 
 
-def _certificate(number: str, user: CurrentUser, session: SessionDep) -> Certificate:
-    return policy.certificate_for(session, user, number.strip().upper())
+def _product(request: Request, product_id: str, user: CurrentUser, session: SessionDep) -> Product:
+    return _visible(request, "product_id", product_id, user, session)
 
 
-def _organisation(org_id: str, user: CurrentUser, session: SessionDep) -> Organisation:
-    return policy.organisation_for(session, user, org_id)
+def _certificate(request: Request, number: str, user: CurrentUser,
+                 session: SessionDep) -> Certificate:
+    return _visible(request, "number", number, user, session)
 
 
-def _user(user_id: str, user: CurrentUser, session: SessionDep) -> User:
-    return policy.user_for(session, user, user_id)
+def _organisation(request: Request, org_id: str, user: CurrentUser,
+                  session: SessionDep) -> Organisation:
+    return _visible(request, "org_id", org_id, user, session)
 
 
-def _api_key(key_id: str, user: CurrentUser, session: SessionDep) -> ApiKey:
-    return policy.api_key_for(session, user, key_id)
+def _user(request: Request, user_id: str, user: CurrentUser, session: SessionDep) -> User:
+    return _visible(request, "user_id", user_id, user, session)
+
+
+def _api_key(request: Request, key_id: str, user: CurrentUser, session: SessionDep) -> ApiKey:
+    return _visible(request, "key_id", key_id, user, session)
 
 
 VisibleApplication = Annotated[Application, Depends(_application)]
