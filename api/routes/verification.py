@@ -1,8 +1,134 @@
 """Verification for customs and subsidy offices: by number, QR image, PDF, in batches; the
-public status list and trust list for offline verifiers."""
+public status list and trust list for offline verifiers (docs/verification.md).
+
+Single checks are public (anyone holding a certificate may check it; the answer shows only what
+the certificate itself prints) and always answer 200 with a green or red verdict. The customs
+check and the subsidy batch need the customs or subsidy role.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Response, UploadFile
+
+from api import verification as service
+from api.deps import SessionDep, SettingsDep, require_role
+from api.problems import Problem
+from api.schemas_verification import (
+    CustomsCheck,
+    CustomsCheckRequest,
+    SealRequest,
+    SubsidyBatch,
+    Verification,
+)
+from api.verification_batch import BatchInputError, check_claims, results_workbook
 
 router = APIRouter(tags=["verification"])
+
+MAX_PDF = 20 * 1024 * 1024
+MAX_IMAGE = 10 * 1024 * 1024
+MAX_XLSX = 20 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+AtQuery = Annotated[date | None, Query(description="date to check (China calendar day); "
+                                       "default today")]
+
+
+def get_keys(settings: SettingsDep) -> service.VerificationKeys:
+    try:
+        return service.verification_keys(settings)
+    except Exception as exc:
+        raise Problem("unavailable", "The verification keys cannot be loaded.",
+                      "无法加载验证密钥。") from exc
+
+
+KeysDep = Annotated[service.VerificationKeys, Depends(get_keys)]
+
+
+def _read(upload: UploadFile, limit: int, what_en: str, what_zh: str) -> bytes:
+    data = upload.file.read(limit + 1)
+    if len(data) > limit:
+        raise Problem("validation", f"The {what_en} is larger than {limit // 2**20} MB.",
+                      f"{what_zh}超过 {limit // 2**20} MB。",
+                      errors=[{"path": "file", "message": "too large"}])
+    return data
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+@router.get("/public/verify/{number}", response_model=Verification)
+def verify_number(number: str, session: SessionDep, at: AtQuery = None) -> Verification:
+    """Registry status on the date, holder and product. Unknown numbers answer red."""
+    return service.by_number(session, number, at)
+
+
+@router.post("/public/verify/seal", response_model=Verification)
+def verify_seal_text(body: SealRequest, session: SessionDep, keys: KeysDep,
+                     at: AtQuery = None) -> Verification:
+    """The text of the QR (``TP1:...`` from a hand scanner, or a certificate link)."""
+    return service.by_seal(session, keys, body.seal, at)
+
+
+@router.post("/public/verify/qr", response_model=Verification)
+def verify_qr_image(file: UploadFile, session: SessionDep, keys: KeysDep,
+                    at: AtQuery = None) -> Verification:
+    """A photo or scan of the certificate's QR code (PNG, JPEG, ...)."""
+    return service.by_qr_image(session, keys, _read(file, MAX_IMAGE, "image", "图像"), at)
+
+
+@router.post("/public/verify/pdf", response_model=Verification)
+def verify_pdf_file(file: UploadFile, session: SessionDep, keys: KeysDep,
+                    at: AtQuery = None) -> Verification:
+    """The certificate PDF: signature intact and trusted, identical to the registry's file,
+    status on the date."""
+    return service.by_pdf(session, keys, _read(file, MAX_PDF, "PDF", "PDF 文件"), at)
+
+
+@router.get("/public/status-list", responses={200: {"content": {"application/json": {}}}})
+def status_list(session: SessionDep, keys: KeysDep) -> Response:
+    """Signed ``tanpass-status-list`` v1 for offline verifiers (suspended, revoked, expired)."""
+    return Response(service.status_list_json(session, keys), media_type="application/json",
+                    headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/public/trust-list", responses={200: {"content": {"application/json": {}}}})
+def trust_list(keys: KeysDep) -> Response:
+    """``tanpass-trust-list`` v1: the seal signer certificates by key id."""
+    return Response(service.trust_list_json(keys), media_type="application/json",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+# --- customs and subsidy offices ---------------------------------------------------------------
+
+
+@router.post("/verification/customs", response_model=CustomsCheck,
+             dependencies=[require_role("customs", "admin")])
+def customs(body: CustomsCheckRequest, session: SessionDep) -> CustomsCheck:
+    """A declaration line (certificate number, declared HS/CN code, declaration date)."""
+    declared = service.digits(body.declared_code)
+    if not declared.isdigit() or len(declared) not in (4, 6, 8, 10):
+        raise Problem("validation", "The declared code must have 4, 6, 8 or 10 digits.",
+                      "申报商品编码应为 4、6、8 或 10 位数字。",
+                      errors=[{"path": "body/declared_code", "message": "4, 6, 8 or 10 digits"}])
+    return service.customs_check(session, body.certificate_number, declared,
+                                 body.declaration_date)
+
+
+@router.post("/verification/subsidy/batch", response_model=SubsidyBatch,
+             dependencies=[require_role("subsidy", "admin")],
+             responses={200: {"content": {XLSX: {}}, "description": "xlsx (default) or JSON"}})
+def subsidy_batch(file: UploadFile, session: SessionDep,
+                  format: Literal["xlsx", "json"] = "xlsx") -> Response | SubsidyBatch:
+    """Claims workbook in (USCC, certificate number, amount, claim date; zh or en headers);
+    results workbook out, one verdict and its reasons per claim."""
+    try:
+        batch = check_claims(session, _read(file, MAX_XLSX, "workbook", "工作簿"))
+    except BatchInputError as exc:
+        raise Problem("validation", exc.message_en, exc.message_zh, errors=exc.errors) from exc
+    if format == "json":
+        return batch
+    return Response(results_workbook(batch), media_type=XLSX, headers={
+        "Content-Disposition": 'attachment; filename="subsidy-check.xlsx"',
+        "X-Tanpass-Claims": str(batch.claims), "X-Tanpass-Rejected": str(batch.rejected)})
