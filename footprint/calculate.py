@@ -124,13 +124,29 @@ def line_results(flat: Flat, kg: np.ndarray) -> LineTable:
     ))
 
 
+@dataclass
+class Computed:
+    """Every figure of a calculation before it is wrapped in a :class:`FootprintResult`."""
+
+    flat: Flat
+    agg: Aggregates
+    tree: TreeNode
+    lines: LineTable
+
+
+def compute(dossier: Dossier, fs: FactorSet) -> Computed:
+    """Walk the dossier once into arrays; per line, stage, gas, class, tree from those arrays."""
+    flat = flatten(dossier, fs)
+    agg = aggregate(flat)
+    return Computed(flat, agg, build_tree(flat, agg, flat.node), line_results(flat, agg.kg))
+
+
 def calculate(dossier: Dossier, factor_set: FactorSet | None = None, *,
               monte_carlo_draws: int = 0, seed: int = 0) -> FootprintResult:
     """Footprint of ``dossier`` per functional unit with ``factor_set`` (default: newest)."""
     fs = factor_set or load_factor_set()
-    flat = flatten(dossier, fs)
-    a = flat.arrays()
-    agg = aggregate(flat, a)
+    c = compute(dossier, fs)
+    flat, agg = c.flat, c.agg
     rows = flat.rows
     cls = {c: float(v) for c, v in zip(CLASSES, agg.classes, strict=True)}
     used = sorted({rows.factor_id[r] for r in range(len(rows.value)) if rows.check[r]})
@@ -145,8 +161,8 @@ def calculate(dossier: Dossier, factor_set: FactorSet | None = None, *,
         fossil=cls["fossil"], biogenic_emissions=cls["biogenic_emissions"],
         biogenic_removals=cls["biogenic_removals"], dluc=cls["dluc"],
         aircraft=agg.aircraft,
-        lines=line_results(flat, agg.kg),
-        tree=build_tree(flat, agg, a["node"]),
+        lines=c.lines,
+        tree=c.tree,
         primary_data_share=agg.primary_share,
         dqr=agg.dqr,
         dqr_coverage=agg.dqr_weight / agg.abs_total if agg.abs_total else 0.0,
@@ -160,5 +176,5 @@ def calculate(dossier: Dossier, factor_set: FactorSet | None = None, *,
     if monte_carlo_draws:
         from footprint.uncertainty import simulate
 
-        result.uncertainty = simulate(agg.kg, a, monte_carlo_draws, seed)
+        result.uncertainty = simulate(agg.kg, flat.arrays(), monte_carlo_draws, seed)
     return result
