@@ -84,7 +84,9 @@ def dqr_block(detail: dict[str, Any]) -> None:
 
 def summary(fp: dict[str, Any]) -> None:
     c1, c2, c3 = st.columns(3)
-    c1.metric(t("footprint.total"), fmt_kg(fp.get("total"), fp.get("unit")),
+    unit = fmt_kg(0, fp.get("unit")).split(" ", 1)[1]  # "kg CO₂e/piece"
+    total = fp.get("total")
+    c1.metric(f"{t('footprint.total')} · {unit}", "—" if total is None else f"{total:,.4g}",
               help=t("footprint.total_help"), border=True)
     stages = fp.get("per_stage") or {}
     if stages:
@@ -92,9 +94,8 @@ def summary(fp: dict[str, Any]) -> None:
         share = abs(stages[top]) / (sum(abs(v) for v in stages.values()) or 1.0)
         c2.metric(t("footprint.top_stage"), label("stage", top), f"{share:.0%}",
                   delta_color="off", delta_arrow="off", border=True)
-    c3.metric(t("footprint.factor_set"),
-              f"{fp.get('factor_set_id', '—')} @ {fp.get('factor_set_version', '—')}",
-              border=True)
+    c3.metric(f"{t('footprint.factor_set')} · {fp.get('factor_set_id', '—')}",
+              str(fp.get("factor_set_version", "—")), border=True)
 
 
 def footprint_section(api: ApiClient, application: dict[str, Any]) -> None:

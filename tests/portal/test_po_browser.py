@@ -73,7 +73,7 @@ def test_exporter_logs_in_and_opens_a_product(browser, portal_server: str,  # no
     _shot(page, "portal-exporter-dashboard-zh.png")
     page.get_by_role("button", name="打开", exact=True).click()
     expect(page.get_by_role("heading", name="产品详情")).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_text("碳足迹合计", exact=True)).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("碳足迹合计 ·", exact=False).first).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=WAIT_MS)
     _shot(page, "portal-exporter-product-zh.png")
     page.get_by_role("tab", name="证书与标签").click()
@@ -82,7 +82,7 @@ def test_exporter_logs_in_and_opens_a_product(browser, portal_server: str,  # no
     # switch to English: the same page, every label translated
     page.get_by_text("English", exact=True).click()
     expect(page.get_by_role("heading", name="Product", exact=True)).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_text("Total footprint", exact=True)).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text("Total footprint ·", exact=False).first).to_be_visible(timeout=WAIT_MS)
     _shot(page, "portal-exporter-product-en.png")
     page.close()
 
