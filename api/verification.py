@@ -201,7 +201,7 @@ def by_seal(session: Session, keys: VerificationKeys, text: str, day: date | Non
             method: str = "seal") -> Verification:
     """The seal's signature against the trust list, then the registry for its number."""
     day = day or today_in_china()
-    text = text.lstrip().rstrip("\r\n")  # a trailing space belongs to Base45
+    text = text.strip()  # safe: a Base45 text never starts or ends with its space character
     if not text.startswith("TP1:"):
         number = number_in_link(text)
         if number is not None:
@@ -246,8 +246,8 @@ def read_qr(image: bytes) -> list[str]:
         path.write_bytes(image)
         proc = subprocess.run([exe, "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(path)],
                               capture_output=True, text=True, timeout=60, check=False)
-    # Base45 has a space in its alphabet: a seal may end with one, so lines are not stripped
-    return [line for line in proc.stdout.splitlines() if line.strip()]
+    # one symbol per line; Base45 has a space in its alphabet, so never split on whitespace
+    return [line.strip() for line in proc.stdout.splitlines() if line.strip()]
 
 
 def by_qr_image(session: Session, keys: VerificationKeys, image: bytes,

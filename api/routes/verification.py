@@ -2,8 +2,10 @@
 public status list and trust list for offline verifiers (docs/verification.md).
 
 Single checks are public (anyone holding a certificate may check it; the answer shows only what
-the certificate itself prints) and always answer 200 with a green or red verdict. The customs
-check and the subsidy batch need the customs or subsidy role.
+the certificate itself prints; rate-limited per client IP) and always answer 200 with a green
+or red verdict. The same checks exist under /verification/ for signed-in officers, who are not
+throttled per IP (a customs office behind one NAT address checks hundreds of lines a day). The
+customs check and the subsidy batch need the customs or subsidy role.
 """
 
 from __future__ import annotations
@@ -98,6 +100,42 @@ def trust_list(keys: KeysDep) -> Response:
     """``tanpass-trust-list`` v1: the seal signer certificates by key id."""
     return Response(service.trust_list_json(keys), media_type="application/json",
                     headers={"Cache-Control": "public, max-age=3600"})
+
+
+# --- officers: the same checks, signed in and not throttled per IP -----------------------------
+
+OFFICERS = require_role("customs", "subsidy", "certifier", "admin")
+
+
+@router.get("/verification/certificates/{certificate_number}", response_model=Verification,
+            dependencies=[OFFICERS])
+def officer_number(certificate_number: str, session: SessionDep,
+                   at: AtQuery = None) -> Verification:
+    """As ``GET /public/verify/{number}``. The parameter is deliberately not named ``number``
+    (the policy's tenant guard, which answers 404 for another tenant's certificate): an officer
+    checks any certificate, sees only what it prints, and an unknown number answers red."""
+    return service.by_number(session, certificate_number, at)
+
+
+@router.post("/verification/seal", response_model=Verification, dependencies=[OFFICERS])
+def officer_seal(body: SealRequest, session: SessionDep, keys: KeysDep,
+                 at: AtQuery = None) -> Verification:
+    """As ``POST /public/verify/seal``."""
+    return service.by_seal(session, keys, body.seal, at)
+
+
+@router.post("/verification/qr", response_model=Verification, dependencies=[OFFICERS])
+def officer_qr(file: UploadFile, session: SessionDep, keys: KeysDep,
+               at: AtQuery = None) -> Verification:
+    """As ``POST /public/verify/qr``."""
+    return service.by_qr_image(session, keys, _read(file, MAX_IMAGE, "image", "图像"), at)
+
+
+@router.post("/verification/pdf", response_model=Verification, dependencies=[OFFICERS])
+def officer_pdf(file: UploadFile, session: SessionDep, keys: KeysDep,
+                at: AtQuery = None) -> Verification:
+    """As ``POST /public/verify/pdf``."""
+    return service.by_pdf(session, keys, _read(file, MAX_PDF, "PDF", "PDF 文件"), at)
 
 
 # --- customs and subsidy offices ---------------------------------------------------------------

@@ -61,6 +61,7 @@ class World:
     client: httpx.Client
     certs: dict[str, Issued]  # valid / revoked / suspended / expired
     tmp: Path
+    officer: dict[str, str]  # customs officer's bearer header (officer routes: no IP throttle)
 
 
 def _registry_change(stack: Stack, number: str, status: str, reason: str) -> None:
@@ -108,7 +109,12 @@ def world(shared_stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iter
         _registry_change(shared_stack, certs["expired"].number, "expired",
                          "superseded by renewal 已被换证取代")
         _set_cn_code(shared_stack, certs["valid"].number, "85437090")
-        yield World(shared_stack, client, certs, tmp_path_factory.mktemp("ver"))
+        officer = login(client, "customs@demo.tanpass", shared_stack.password)
+        tmp = tmp_path_factory.mktemp("ver")
+        # the offline desk syncs both lists once (public routes are throttled per IP)
+        (tmp / "trust.json").write_bytes(client.get(f"{V}/public/trust-list").content)
+        (tmp / "status.json").write_bytes(client.get(f"{V}/public/status-list").content)
+        yield World(shared_stack, client, certs, tmp, officer)
 
 
 def _codes(answer: dict) -> set[str]:
@@ -126,17 +132,21 @@ def _qr_png(world: World, pdf: bytes, name: str) -> bytes:
     return png.read_bytes()
 
 
-def _all_paths(world: World, kind: str, at: str | None = None) -> dict[str, dict]:
+def _all_paths(world: World, kind: str, at: str | None = None,
+               public: bool = False) -> dict[str, dict]:
+    """The four online checks of one certificate, on the public routes or the officer routes."""
     c = world.certs[kind]
     params = {"at": at} if at else {}
+    base, headers = (f"{V}/public/verify", {}) if public else (f"{V}/verification",
+                                                                 world.officer)
+    number_path = f"{base}/{c.number}" if public else f"{base}/certificates/{c.number}"
+    post = lambda path, **kw: world.client.post(f"{base}/{path}", params=params,  # noqa: E731
+                                                headers=headers, **kw)
     answers = {
-        "number": world.client.get(f"{V}/public/verify/{c.number}", params=params),
-        "seal": world.client.post(f"{V}/public/verify/seal", json={"seal": c.seal},
-                                  params=params),
-        "qr": world.client.post(f"{V}/public/verify/qr", params=params, files={
-            "file": ("qr.png", _qr_png(world, c.pdf, kind), "image/png")}),
-        "pdf": world.client.post(f"{V}/public/verify/pdf", params=params, files={
-            "file": ("c.pdf", c.pdf, "application/pdf")}),
+        "number": world.client.get(number_path, params=params, headers=headers),
+        "seal": post("seal", json={"seal": c.seal}),
+        "qr": post("qr", files={"file": ("qr.png", _qr_png(world, c.pdf, kind), "image/png")}),
+        "pdf": post("pdf", files={"file": ("c.pdf", c.pdf, "application/pdf")}),
     }
     for path, r in answers.items():
         assert r.status_code == 200, (path, r.text)
@@ -146,13 +156,10 @@ def _all_paths(world: World, kind: str, at: str | None = None) -> dict[str, dict
 def _offline(world: World, *source: str, status_list: bool = True) -> tuple[int, dict]:
     """Run the offline CLI on ``source`` (a seal, or ``--qr-image PATH``) with the trust list
     (and the status list) downloaded from the public routes."""
-    trust = world.tmp / "trust.json"
-    trust.write_bytes(world.client.get(f"{V}/public/trust-list").content)
-    args = [sys.executable, "-m", "signing.offline_verify", "--trust-list", str(trust), "--json"]
+    args = [sys.executable, "-m", "signing.offline_verify", "--trust-list",
+            str(world.tmp / "trust.json"), "--json"]
     if status_list:
-        status = world.tmp / "status.json"
-        status.write_bytes(world.client.get(f"{V}/public/status-list").content)
-        args += ["--status-list", str(status)]
+        args += ["--status-list", str(world.tmp / "status.json")]
     proc = subprocess.run([*args, *source], capture_output=True, text=True, cwd=REPO,
                           timeout=60)
     assert proc.returncode in (0, 1), proc.stderr
@@ -172,8 +179,9 @@ def test_pdfsig_reports_every_issued_certificate_valid_and_wholly_signed(world: 
         assert "Total document signed" in text, (kind, text)
 
 
-def test_valid_certificate_is_green_on_every_path(world: World) -> None:
-    answers = _all_paths(world, "valid")
+@pytest.mark.parametrize("public", [True, False], ids=["public", "officer"])
+def test_valid_certificate_is_green_on_every_path(world: World, public: bool) -> None:
+    answers = _all_paths(world, "valid", public=public)
     for path, a in answers.items():
         assert a["verdict"] == "green", (path, a["reasons"])
         assert a["status"] == "valid" and a["number"] == world.certs["valid"].number
@@ -214,13 +222,17 @@ def test_appended_incremental_update_is_red_with_the_reason(world: World) -> Non
 
 def test_garbage_and_unsigned_uploads_are_red_answers_not_errors(world: World) -> None:
     for data in (b"", b"%PDF-1.7 nonsense", b"\x89PNG\r\n"):
-        r = world.client.post(f"{V}/public/verify/pdf", files={"file": ("x.pdf", data)})
+        r = world.client.post(f"{V}/verification/pdf", files={"file": ("x.pdf", data)},
+                              headers=world.officer)
         assert r.status_code == 200 and r.json()["verdict"] == "red", r.text
-        r = world.client.post(f"{V}/public/verify/qr", files={"file": ("x.png", data)})
+        r = world.client.post(f"{V}/verification/qr", files={"file": ("x.png", data)},
+                              headers=world.officer)
         assert r.status_code == 200 and _codes(r.json()) == {"qr_unreadable"}, r.text
-    r = world.client.get(f"{V}/public/verify/TP-1999-999999")
-    assert r.status_code == 200 and _codes(r.json()) == {"not_found"}
-    assert r.json()["status"] == "not_found"
+    for path, headers in ((f"{V}/public/verify/TP-1999-999999", {}),
+                          (f"{V}/verification/certificates/TP-1999-999999", world.officer)):
+        r = world.client.get(path, headers=headers)
+        assert r.status_code == 200 and _codes(r.json()) == {"not_found"}, r.text
+        assert r.json()["status"] == "not_found"
 
 
 # --- registry status on every path --------------------------------------------------------------
@@ -412,3 +424,43 @@ def test_subsidy_batch_route_answers_xlsx_and_json(world: World) -> None:
     bad = world.client.post(f"{V}/verification/subsidy/batch", headers=subsidy,
                             files={"file": ("x.xlsx", b"not a workbook")})
     assert bad.status_code == 422 and "xlsx" in bad.json()["detail"]
+
+
+def test_officer_routes_need_an_officer_role(world: World) -> None:
+    cert = world.certs["valid"]
+    exporter = login(world.client, "exporter@demo.tanpass", world.stack.password)
+    path = f"{V}/verification/certificates/{cert.number}"
+    assert world.client.get(path).status_code == 401
+    assert world.client.get(path, headers=exporter).status_code == 403
+    subsidy = login(world.client, "subsidy@demo.tanpass", world.stack.password)
+    assert world.client.get(path, headers=subsidy).json()["verdict"] == "green"
+
+
+def test_latency_by_number_seal_and_pdf(world: World) -> None:
+    """Measured figures for the report (printed with -s); bounds are generous for 2-core CI."""
+    import statistics
+    import time
+
+    cert = world.certs["valid"]
+
+    def timed(call, n: int) -> float:
+        samples = []
+        for _ in range(n):
+            started = time.perf_counter()
+            assert call().status_code == 200
+            samples.append(time.perf_counter() - started)
+        return statistics.median(samples) * 1000
+
+    h = world.officer  # officer routes: the public ones are throttled per IP
+    by_number = timed(lambda: world.client.get(f"{V}/verification/certificates/{cert.number}",
+                                               headers=h), 30)
+    by_seal = timed(lambda: world.client.post(f"{V}/verification/seal", headers=h,
+                                              json={"seal": cert.seal}), 30)
+    by_pdf = timed(lambda: world.client.post(f"{V}/verification/pdf", headers=h, files={
+        "file": ("c.pdf", cert.pdf, "application/pdf")}), 8)
+    by_qr = timed(lambda: world.client.post(f"{V}/verification/qr", headers=h, files={
+        "file": ("qr.png", _qr_png(world, cert.pdf, "valid"), "image/png")}), 4)
+    print(f"\nverification latency (median): number {by_number:.1f} ms, seal {by_seal:.1f} ms, "
+          f"PDF ({len(cert.pdf) // 1024} KiB) {by_pdf:.0f} ms, QR page scan at 300 dpi "
+          f"{by_qr:.0f} ms")
+    assert by_number < 1000 and by_seal < 1000 and by_pdf < 10_000 and by_qr < 10_000
