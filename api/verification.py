@@ -6,6 +6,7 @@ list and trust list for offline verifiers; the customs check. The subsidy batch 
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from cryptography import x509
+from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlmodel import Session, col, select
 
 from api.schemas_verification import (
@@ -29,6 +31,7 @@ from api.schemas_verification import (
 )
 from config import Settings
 from signing import (
+    CertStatus,
     SignerMaterial,
     StatusEntry,
     TrustList,
@@ -129,7 +132,7 @@ def status_list_json(session: Session, keys: VerificationKeys) -> str:
     """The signed status list: every suspended, revoked or expired-by-record certificate."""
     if keys.material.seal_key is None:
         raise RuntimeError("the signer material has no seal key to sign the status list")
-    entries = [StatusEntry(e.number, e.status.value, e.since, e.reason)  # type: ignore[arg-type]
+    entries = [StatusEntry(e.number, CertStatus(e.status.value), e.since, e.reason)
                for e in status_list_entries(session)]
     return build_status_list(entries, issuer=ISSUER, key=keys.material.seal_key)
 
@@ -267,10 +270,6 @@ def by_qr_image(session: Session, keys: VerificationKeys, image: bytes,
 
 def number_in_pdf(pdf: bytes) -> str | None:
     """The certificate number the file claims to be (document title, else signature reason)."""
-    import io
-
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         texts = []

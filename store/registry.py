@@ -156,12 +156,20 @@ def record_status_change(
     returns the first event and writes nothing (a retried activity). ``actor_id`` is a user id,
     or ``None`` / ``"system"`` for automatic changes. Raises ``StatusChangeRefused`` for a
     transition the model above does not allow, ``NotFound`` for an unknown number."""
+    number = certificate if isinstance(certificate, str) else certificate.number
+    # Lock the certificate row first (PostgreSQL: FOR UPDATE; SQLite: the write lock taken by
+    # store.transaction), so concurrent changes queue and each sees the other's result.
+    cert = session.exec(
+        select(Certificate).where(Certificate.number == number.strip().upper())
+        .with_for_update().execution_options(populate_existing=True)
+    ).first()
+    if cert is None:
+        raise NotFound("certificate", number.strip().upper())
     seen = session.exec(
         select(CertificateEvent).where(CertificateEvent.dedup_key == dedup_key)
     ).first()
     if seen is not None:
         return seen
-    cert = find_certificate(session, certificate) if isinstance(certificate, str) else certificate
     new = CertificateStatus(status)
     old = CertificateStatus(cert.status)
     when = as_utc(at)
