@@ -5,6 +5,7 @@ docs/footprint.md for the model and docs/footprint-worked-examples.md for worked
 """
 
 from footprint.calculate import ENGINE_VERSION, calculate, dossier_sha256
+from footprint.convert import to_tables
 from footprint.demo import demo_dossier
 from footprint.errors import (
     DossierError,
@@ -17,6 +18,7 @@ from footprint.errors import (
     InvalidShareError,
     MissingFactorError,
     SubassemblyCycleError,
+    TableShapeError,
     UncertaintyError,
     UnitError,
     UnknownGasError,
@@ -36,6 +38,8 @@ from footprint.model import (
     FuelLine,
     FunctionalUnit,
     Line,
+    LineTable,
+    LineView,
     MaterialLine,
     PackagingLine,
     ProcessEmissionLine,
@@ -58,11 +62,11 @@ __all__ = [
     "DossierError", "DuplicateLineIdError", "ElectricityLine", "EndOfLifeLine", "Factor",
     "FactorError", "FactorSet", "FactorSetNotFoundError", "FactorSource", "FootprintError",
     "FootprintResult", "FuelLine", "FunctionalUnit", "GwpTable", "IncompatibleUnitError",
-    "InvalidQuantityError", "InvalidShareError", "Line", "LineResult", "MaterialLine",
+    "InvalidQuantityError", "InvalidShareError", "Line", "LineResult", "LineTable", "LineView", "MaterialLine",
     "MissingFactorError", "PackagingLine", "ProcessEmissionLine", "Product", "ReferencePeriod",
     "Stage", "Subassembly", "SubassemblyCycleError", "SubassemblyLine", "SupplierInstrument",
-    "SupplierPCF", "TransportLine", "TreeNode", "Uncertainty", "UncertaintyError",
+    "SupplierPCF", "TableShapeError", "TransportLine", "TreeNode", "Uncertainty", "UncertaintyError",
     "UncertaintyResult", "UnitError", "UnknownGasError", "UnknownSubassemblyError",
     "UnknownUnitError", "UseEnergyLine", "WasteLine", "available", "calculate",
-    "demo_dossier", "dossier_sha256", "load_factor_set",
+    "demo_dossier", "dossier_sha256", "load_factor_set", "to_tables",
 ]

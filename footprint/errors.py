@@ -8,6 +8,7 @@ carries a bilingual message: ``str(err)`` is English, ``err.message_zh`` is Chin
     ├── DossierError                    the dossier itself is malformed
     │   ├── DuplicateLineIdError        two lines in one (sub-)dossier share an id
     │   ├── InvalidQuantityError        negative, NaN or infinite amount on a line
+    │   ├── TableShapeError             a line table's columns differ in length, or one is missing
     │   ├── InvalidShareError           a share / ratio (CFF R1, R2, R3, A, B, allocation) out of range
     │   ├── UnknownSubassemblyError     a line references a sub-assembly that is not defined
     │   └── SubassemblyCycleError       sub-assemblies reference each other in a loop
@@ -75,6 +76,11 @@ class DuplicateLineIdError(DossierError):
 
 class InvalidQuantityError(DossierError):
     """An amount is negative, NaN or infinite where that is not allowed."""
+
+
+class TableShapeError(DossierError):
+    """A line table's columns differ in length, or a column its kind needs is missing or one it
+    does not take is given; ``detail`` names the table and the first row concerned."""
 
 
 class InvalidShareError(DossierError):

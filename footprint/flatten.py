@@ -29,8 +29,9 @@ import numpy as np
 
 from footprint.errors import FootprintError, MissingFactorError
 from footprint.factors import Factor, FactorSet
-from footprint.model import STAGE_ORDER, Dossier, Stage
+from footprint.model import STAGE_ORDER, Dossier, Stage, SupplierPCF
 from footprint.rows import FactorRows
+from footprint.tables import Key, OwnerRows, label, owner_rows
 from footprint.units import conversion
 from footprint.validation import Chain, resolve
 
@@ -225,8 +226,68 @@ class _Builder:
         if hit is not None:
             return hit[1]
         blk = self._read(lines, prefix)
+        rows = owner_rows(owner, prefix)
+        if rows is not None:
+            blk = self._tables(blk, rows, prefix)
         self.blocks[id(owner)] = (owner, blk)  # keep owner alive: its id stays unique
         return blk
+
+    def _key(self, key: Key, path: str) -> tuple[int, float]:
+        """Factor row and unit conversion of one distinct table key (see footprint.tables)."""
+        if len(key) == 2:
+            return _set_factor(self.fs, self.rows, key[0], key[1], path, "factor")
+        fid, unit, value, pcf_unit, supplier = key
+        row = self.rows.add_pcf(SupplierPCF(value=value, unit=pcf_unit, supplier=supplier), fid)
+        return row, conversion(unit, self.rows.activity_unit[row], path=path, field="unit")
+
+    def _tables(self, blk: Block, rows: OwnerRows, prefix: str) -> Block:
+        """Append the owner's table rows to its block: factor and conversion per distinct key,
+        spread to the rows by their key codes (no per-row Python)."""
+        n0 = blk.n
+        pair, krow, kconv = self.pair, [], []
+        errors: list[tuple[int, FootprintError]] = []
+        for key, first in zip(rows.keys, rows.first, strict=True):
+            h = pair.get(key)
+            if h is None:
+                try:
+                    row, conv = self._key(key, prefix + rows.line_id[first])
+                except FootprintError as exc:  # raised when the walk reaches the row
+                    t, r = rows.where(first)
+                    exc.detail.update(table=label(rows.tables[t], t), row=r,
+                                      row_id=rows.line_id[first])
+                    errors.append((n0 + first, exc))
+                    krow.append(0)
+                    kconv.append(np.nan)
+                    continue
+                h = pair[key] = len(self.pair_row)
+                self.pair_row.append(row)
+                self.pair_conv.append(conv)
+            krow.append(self.pair_row[h])
+            kconv.append(self.pair_conv[h])
+        code = rows.code
+        row_arr = np.asarray(krow, dtype=np.intp)[code]
+        amount = rows.quantity * np.asarray(kconv, dtype=np.float64)[code]
+        primary = np.asarray([len(k) > 2 for k in rows.keys], dtype=bool)[code]
+        error = blk.error
+        if errors:
+            first_err = min(errors, key=lambda e: e[0])
+            error = first_err if error is None else min(error, first_err, key=lambda e: e[0])
+        if n0 == 0:
+            return Block(line_id=rows.line_id, kind=rows.kind, description=rows.description,
+                         unit=rows.unit, quantity=rows.quantity, amount=amount, row=row_arr,
+                         stage=rows.stage, primary=primary, dqr=rows.dqr, dist=rows.dist,
+                         p1=rows.p1, p2=rows.p2, subs=blk.subs, error=error)
+
+        def cat(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return np.concatenate([a, b])
+
+        return Block(line_id=blk.line_id + rows.line_id, kind=blk.kind + rows.kind,
+                     description=blk.description + rows.description, unit=blk.unit + rows.unit,
+                     quantity=cat(blk.quantity, rows.quantity), amount=cat(blk.amount, amount),
+                     row=cat(blk.row, row_arr), stage=cat(blk.stage, rows.stage),
+                     primary=cat(blk.primary, primary), dqr=cat(blk.dqr, rows.dqr),
+                     dist=cat(blk.dist, rows.dist), p1=cat(blk.p1, rows.p1),
+                     p2=cat(blk.p2, rows.p2), subs=blk.subs, error=error)
 
     def _read(self, lines: list[Any], prefix: str) -> Block:
         kinds = list(map(_KIND, lines))

@@ -14,10 +14,12 @@ errors of :mod:`footprint.errors`, never a bare ValueError.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 
 class Stage(enum.StrEnum):
@@ -275,6 +277,143 @@ Line = Annotated[
 ]
 
 
+TableKind = Literal["material", "packaging", "electricity", "fuel", "waste", "transport"]
+TABLE_DEFAULTS: dict[str, tuple[Stage, str]] = {
+    "material": (Stage.raw_material, "kg"), "packaging": (Stage.raw_material, "kg"),
+    "electricity": (Stage.production, "kWh"), "fuel": (Stage.production, "kg"),
+    "waste": (Stage.production, "kg"), "transport": (Stage.distribution, "kg*km"),
+}
+"""table kind -> (default stage, default unit) - the defaults of the matching line class"""
+Floats = tuple[float, ...]
+Texts = tuple[str, ...]
+OptFloats = tuple[float | None, ...]
+OptTexts = tuple[str | None, ...]
+
+
+class LineTable(BaseModel):
+    """Many lines of one kind as equal-length columns: a bill of materials, a meter export.
+
+    Row ``i`` means the same as the line object of that kind with the row's values: ``factor``
+    is the material / grid / fuel / treatment / mode factor id; omitted columns take the line
+    class defaults (stage and units by kind, no DQR, no uncertainty, no supplier data). A row
+    is a line like any other: its path is its id under the enclosing dossier or sub-assembly,
+    its id must be unique among all lines there (object lines and every table).
+
+    Columns are tuples and the table is frozen, so a table never changes after validation; the
+    numpy form of its columns is computed once (see :mod:`footprint.tables`). Whole columns are
+    validated by pydantic (in Rust); cross-column checks (lengths, NaN, negative, units per
+    distinct unit, DQR range) are vectorised and name the first bad row by table and row id.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: TableKind
+    name: str = ""
+    """label used in errors (a sheet name); default ``line_tables[<index>]``"""
+    id: Texts
+    factor: OptTexts
+    """factor id per row; None only where the row has a supplier PCF (material, packaging)"""
+    quantity: Floats | None = None
+    """activity amount (all kinds but transport)"""
+    unit: Texts | None = None
+    mass: Floats | None = None
+    """transport: mass carried"""
+    mass_unit: Texts | None = None
+    distance: Floats | None = None
+    distance_unit: Texts | None = None
+    stage: Texts | None = None
+    """Stage values; default: the kind's stage (raw_material, production or distribution)"""
+    description: Texts | None = None
+    dqr_ter: OptFloats | None = None
+    """PEF DQR criteria 1..5 per row (all four given, or all four None on a row)"""
+    dqr_ger: OptFloats | None = None
+    dqr_tir: OptFloats | None = None
+    dqr_p: OptFloats | None = None
+    gsd2: OptFloats | None = None
+    """lognormal uncertainty (GSD squared) per row, None: no distribution"""
+    rel_sd: OptFloats | None = None
+    """normal uncertainty (relative standard deviation) per row"""
+    pcf: OptFloats | None = None
+    """supplier PCF, kg CO2e per ``pcf_unit`` (material, packaging): replaces the factor"""
+    pcf_unit: Texts | None = None
+    """default "kg", as SupplierPCF"""
+    pcf_supplier: OptTexts | None = None
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    @property
+    def default_stage(self) -> Stage:
+        return TABLE_DEFAULTS[self.kind][0]
+
+
+class TableCache:
+    """Holds the numpy form of an owner's line tables (footprint.tables). Not part of the
+    dossier's value: any two holders compare equal, a deep copy starts empty."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self) -> None:
+        self.rows: Any = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TableCache)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> TableCache:
+        return TableCache()
+
+
+@dataclass(frozen=True, slots=True)
+class LineView:
+    """One line definition as :meth:`Dossier.iter_lines` yields it: an object line or a row."""
+
+    path: str
+    """dossier field path, e.g. ``lines[2]``, ``subassemblies.pcb.line_tables[0].rows[5]``"""
+    id: str
+    kind: str
+    stage: Stage | None
+    """the line's own stage (a sub-assembly line's stage override is not applied)"""
+    factor: str | None
+    """factor id the line names (material, grid, fuel, treatment, mode, factor); None when the
+    line carries its own figure (supplier PCF, instrument, gas) or is a sub-assembly"""
+    line: Any = None
+    """the line object; None for a table row"""
+    table: int | None = None
+    row: int | None = None
+
+    @property
+    def instrument(self) -> SupplierInstrument | None:
+        return getattr(self.line, "instrument", None)
+
+
+_FACTOR_FIELD = {"material": "material", "packaging": "material", "electricity": "grid",
+                 "fuel": "fuel", "waste": "treatment", "transport": "mode",
+                 "use_energy": "factor", "end_of_life": "material"}
+
+
+def _views(owner: Subassembly | Dossier, base: str, seen: set[int]) -> Iterator[LineView]:
+    for i, line in enumerate(owner.lines):
+        fld = _FACTOR_FIELD.get(line.kind)
+        fid = getattr(line, fld) if fld else None
+        if getattr(line, "supplier_pcf", None) is not None or \
+                getattr(line, "instrument", None) is not None:
+            fid = None
+        yield LineView(f"{base}lines[{i}]", line.id, line.kind, line.stage, fid, line)
+    for t, table in enumerate(owner.line_tables):
+        stages = table.stage or (table.default_stage,) * len(table.id)
+        pcf = table.pcf or (None,) * len(table.id)
+        for r, (rid, st, fid, v) in enumerate(zip(table.id, stages, table.factor, pcf,
+                                                  strict=True)):
+            yield LineView(f"{base}line_tables[{t}].rows[{r}]", rid, table.kind, Stage(st),
+                           fid if v is None else None, None, t, r)
+    for name, sub in owner.subassemblies.items():
+        if id(sub) not in seen:
+            seen.add(id(sub))
+            yield from _views(sub, f"{base}subassemblies.{name}.", seen)
+
+
 class CoProduct(_Model):
     name: str
     mass: float
@@ -309,8 +448,17 @@ class Subassembly(_Model):
     """how many units of this sub-assembly the lines describe"""
     unit: str = "piece"
     lines: list[Line] = Field(default_factory=list)
+    line_tables: list[LineTable] = Field(default_factory=list, exclude_if=lambda v: not v)
+    """lines given as columns (after ``lines`` in results); left out of the JSON when empty,
+    so dossiers without tables keep their canonical JSON and SHA-256"""
     subassemblies: dict[str, Subassembly] = Field(default_factory=dict)
     allocation: Allocation | None = None
+    _rows: TableCache = PrivateAttr(default_factory=lambda: TableCache())
+    """cached numpy form of ``line_tables`` (footprint.tables.owner_rows)"""
+
+    def iter_lines(self) -> Iterator[LineView]:
+        """Every line definition here and below once: object lines, then table rows."""
+        return _views(self, "", {id(self)})
 
 
 class Dossier(_Model):
@@ -323,6 +471,9 @@ class Dossier(_Model):
     """how many functional units the lines describe (e.g. a year's output)"""
     gwp_set: Literal["AR6", "AR5"] = "AR6"
     lines: list[Line] = Field(default_factory=list)
+    line_tables: list[LineTable] = Field(default_factory=list, exclude_if=lambda v: not v)
+    """lines given as columns (after ``lines`` in results); left out of the JSON when empty,
+    so dossiers without tables keep their canonical JSON and SHA-256"""
     subassemblies: dict[str, Subassembly] = Field(default_factory=dict)
     allocation: Allocation | None = None
     regime_data: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -333,3 +484,11 @@ class Dossier(_Model):
 
         validate_dossier(self)
         return self
+
+    _rows: TableCache = PrivateAttr(default_factory=lambda: TableCache())
+    """cached numpy form of ``line_tables`` (footprint.tables.owner_rows)"""
+
+    def iter_lines(self) -> Iterator[LineView]:
+        """Every line definition once - the dossier's, then each sub-assembly registry's, depth
+        first - object lines first, then table rows, as light :class:`LineView` records."""
+        return _views(self, "", set())

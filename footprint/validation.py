@@ -7,7 +7,7 @@ root: ``"pcb/solder"`` is line ``solder`` inside the sub-assembly pulled in by r
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from footprint.errors import (
@@ -20,6 +20,7 @@ from footprint.errors import (
     UncertaintyError,
     UnknownSubassemblyError,
 )
+from footprint.tables import owner_rows
 from footprint.units import parse_unit
 
 if TYPE_CHECKING:
@@ -178,10 +179,10 @@ def _check_allocation(alloc: Allocation | None, path: str) -> None:
         )
 
 
-def _check_lines(lines: Sequence[Any], chain: Chain, prefix: str, stack: list[int],
+def _check_lines(owner: Any, chain: Chain, prefix: str, stack: list[int],
                  keys: list[str], seen: set[int]) -> None:
     ids: set[str] = set()
-    for line in lines:
+    for line in owner.lines:
         path = f"{prefix}{line.id}"
         if line.id in ids or "/" in line.id or not line.id:
             raise DuplicateLineIdError(
@@ -216,10 +217,12 @@ def _check_lines(lines: Sequence[Any], chain: Chain, prefix: str, stack: list[in
         _check_allocation(sub.allocation, path)
         stack.append(id(sub))
         keys.append(line.ref)
-        _check_lines(sub.lines, sub_chain, f"{path}/", stack, keys, seen)
+        _check_lines(sub, sub_chain, f"{path}/", stack, keys, seen)
         stack.pop()
         keys.pop()
         seen.add(id(sub))
+    # table rows come after the object lines (and their sub-assemblies), as in the results
+    owner_rows(owner, prefix, tuple(ids))
 
 
 def validate_dossier(d: Dossier) -> None:
@@ -236,4 +239,4 @@ def validate_dossier(d: Dossier) -> None:
         raise DossierError(field="reference_period", reason="reference period ends before it starts",
                            message_zh="参考期结束日期早于开始日期")
     _check_allocation(d.allocation, "")
-    _check_lines(d.lines, (d.subassemblies,), "", [], [], set())
+    _check_lines(d, (d.subassemblies,), "", [], [], set())
