@@ -158,36 +158,36 @@ def _electricity(c: Check, scheme: dict[str, Any]) -> None:
     shares = _line_shares(c)
     limit = scheme["electricity"]["materiality_line_share"]
     for lr in iter_lines(c.dossier):
-        kind = getattr(lr.line, "kind", None)
+        kind = lr.kind
         if kind not in ("electricity", "use_energy"):
             continue
-        instrument = getattr(lr.line, "instrument", None)
+        instrument = lr.instrument
         if instrument is not None:
             c.emit("cn_label.electricity.instrument_review", f"{lr.path}.instrument",
-                   f"Line '{lr.line.id}' uses a {instrument.type} instrument; the verifier confirms it meets the quality criteria (no double counting, same period and market).",
-                   f"行“{lr.line.id}”使用{instrument.type}电力合同工具；核查方须确认其满足质量要求（无重复计算、同期同市场）。",
-                   line_id=lr.line.id, instrument=instrument.type)
+                   f"Line '{lr.id}' uses a {instrument.type} instrument; the verifier confirms it meets the quality criteria (no double counting, same period and market).",
+                   f"行“{lr.id}”使用{instrument.type}电力合同工具；核查方须确认其满足质量要求（无重复计算、同期同市场）。",
+                   line_id=lr.id, instrument=instrument.type)
             continue
         field = "grid" if kind == "electricity" else "factor"
-        factor_id = getattr(lr.line, field, None)
+        factor_id = lr.factor_id
         if not str(factor_id or "").startswith("elec."):
             if kind == "electricity":
                 c.emit("cn_label.electricity.unknown_factor", f"{lr.path}.{field}",
-                       f"Line '{lr.line.id}': electricity factor '{factor_id}' is not a recognised grid factor id.",
-                       f"行“{lr.line.id}”：电力因子“{factor_id}”无法识别。", line_id=lr.line.id)
+                       f"Line '{lr.id}': electricity factor '{factor_id}' is not a recognised grid factor id.",
+                       f"行“{lr.id}”：电力因子“{factor_id}”无法识别。", line_id=lr.id)
             continue
         if electricity_kind(factor_id) == "inventory_grid":
             share = shares.get(lr.path, 0.0)
             material = share >= limit
             c.emit("cn_label.electricity.inventory_factor" if material
                    else "cn_label.electricity.inventory_factor_immaterial", f"{lr.path}.{field}",
-                   f"Line '{lr.line.id}' ({fmt(share * 100, 2)} % of the footprint) uses the inventory grid factor '{factor_id}'; product footprints use the life-cycle electricity factor (e.g. elec.cn.lca.2023.national, 0.6205 kg CO2e/kWh).",
-                   f"行“{lr.line.id}”（占碳足迹{fmt(share * 100, 2)}%）使用排放清单电网因子“{factor_id}”；产品碳足迹应使用全生命周期电力因子（如全国0.6205 kg CO2e/kWh）。",
-                   line_id=lr.line.id, factor_id=factor_id, line_share=share, materiality=limit)
+                   f"Line '{lr.id}' ({fmt(share * 100, 2)} % of the footprint) uses the inventory grid factor '{factor_id}'; product footprints use the life-cycle electricity factor (e.g. elec.cn.lca.2023.national, 0.6205 kg CO2e/kWh).",
+                   f"行“{lr.id}”（占碳足迹{fmt(share * 100, 2)}%）使用排放清单电网因子“{factor_id}”；产品碳足迹应使用全生命周期电力因子（如全国0.6205 kg CO2e/kWh）。",
+                   line_id=lr.id, factor_id=factor_id, line_share=share, materiality=limit)
         elif electricity_kind(factor_id) is None:
             c.emit("cn_label.electricity.unknown_factor", f"{lr.path}.{field}",
-                   f"Line '{lr.line.id}': cannot tell whether '{factor_id}' is a life-cycle factor.",
-                   f"行“{lr.line.id}”：无法判断“{factor_id}”是否为全生命周期因子。", line_id=lr.line.id)
+                   f"Line '{lr.id}': cannot tell whether '{factor_id}' is a life-cycle factor.",
+                   f"行“{lr.id}”：无法判断“{factor_id}”是否为全生命周期因子。", line_id=lr.id)
 
 
 def _cutoff(c: Check, section: CnLabelSection, scheme: dict[str, Any]) -> None:

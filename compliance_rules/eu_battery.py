@@ -168,19 +168,19 @@ def _national_mix(factor_id: str | None) -> bool:
 
 def _electricity(c: Check) -> None:
     for lr in iter_lines(c.dossier):
-        if getattr(lr.line, "kind", None) != "electricity":
+        if lr.kind != "electricity":
             continue
-        inst = lr.line.instrument
+        inst = lr.instrument
         if inst is not None and inst.type != "direct_line":
             c.emit("eu_battery.electricity.not_accepted", f"{lr.path}.instrument",
-                   f"Line '{lr.line.id}': a {inst.type} is not accepted; use the national consumption mix unless the source is directly connected.",
-                   f"行“{lr.line.id}”：不接受{inst.type}；除直连电源外应使用全国平均消费组合。",
-                   line_id=lr.line.id, instrument=inst.type)
-        elif inst is None and not _national_mix(lr.line.grid):
+                   f"Line '{lr.id}': a {inst.type} is not accepted; use the national consumption mix unless the source is directly connected.",
+                   f"行“{lr.id}”：不接受{inst.type}；除直连电源外应使用全国平均消费组合。",
+                   line_id=lr.id, instrument=inst.type)
+        elif inst is None and not _national_mix(lr.factor_id):
             c.emit("eu_battery.electricity.not_accepted", f"{lr.path}.grid",
-                   f"Line '{lr.line.id}': factor '{lr.line.grid}' is not a national average mix.",
-                   f"行“{lr.line.id}”：因子“{lr.line.grid}”不是全国平均组合。",
-                   line_id=lr.line.id, factor_id=lr.line.grid)
+                   f"Line '{lr.id}': factor '{lr.factor_id}' is not a national average mix.",
+                   f"行“{lr.id}”：因子“{lr.factor_id}”不是全国平均组合。",
+                   line_id=lr.id, factor_id=lr.factor_id)
 
 
 def _class_and_threshold(c: Check, s: EuBatterySection, per_kwh: float | None) -> str | None:

@@ -132,7 +132,7 @@ def _cff(c: Check, table: dict[str, Any]) -> None:
                "从摇篮到坟墓的PEF需要采用循环足迹公式的寿命终止数据行。")
     allowed = table["cff_a_values"]
     for lr in iter_lines(c.dossier):
-        if getattr(lr.line, "kind", None) == "end_of_life" and lr.line.cff.a not in allowed:
+        if lr.kind == "end_of_life" and lr.line.cff.a not in allowed:
             c.emit("pef.cff.a_value", f"{lr.path}.cff.a",
                    f"A = {fmt(lr.line.cff.a)} is not one of the Annex C values {allowed}; justify it.",
                    f"A = {fmt(lr.line.cff.a)}不是附件C的取值{allowed}，请说明理由。", a=lr.line.cff.a)

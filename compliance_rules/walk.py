@@ -1,9 +1,9 @@
 """Read-only helpers over a footprint dossier and result (no calculation here).
 
 ``iter_lines`` visits every line definition once, the root lines and the lines of every
-sub-assembly registry, with the dossier field path of the line (``lines[2]``,
-``subassemblies.pcb.lines[0]``) and the stage it reports in (a sub-assembly line's stage, when
-set, overrides the stages inside it).
+sub-assembly registry, object lines and line-table rows alike (``Dossier.iter_lines``), with
+the dossier field path of the line (``lines[2]``, ``subassemblies.pcb.lines[0]``,
+``line_tables[0].rows[5]``) and the line's own stage.
 """
 
 from __future__ import annotations
@@ -16,8 +16,12 @@ from typing import Any
 @dataclass(frozen=True)
 class LineRef:
     path: str  # dossier field path of the line
-    line: Any  # a footprint line model
-    stage: str | None  # Stage value the line reports in (None: the sub-assembly's own stages)
+    line: Any  # the footprint line model, or the LineView of a table row
+    stage: str | None  # Stage value of the line (None: a sub-assembly line without a stage)
+    id: str = ""
+    kind: str = ""
+    factor_id: str | None = None  # factor id named by the line (None: own figure / sub-assembly)
+    instrument: Any = None  # supplier electricity instrument (object lines only)
 
 
 def _stage_value(stage: Any) -> str | None:
@@ -25,19 +29,9 @@ def _stage_value(stage: Any) -> str | None:
 
 
 def iter_lines(dossier: Any) -> Iterator[LineRef]:
-    seen: set[int] = set()
-
-    def visit(lines: list[Any], registry: dict[str, Any], base: str, override: str | None) -> Iterator[LineRef]:
-        for i, line in enumerate(lines):
-            stage = override or _stage_value(getattr(line, "stage", None))
-            yield LineRef(f"{base}lines[{i}]", line, stage)
-        for name, sub in registry.items():
-            if id(sub) in seen:
-                continue
-            seen.add(id(sub))
-            yield from visit(sub.lines, sub.subassemblies, f"{base}subassemblies.{name}.", override)
-
-    yield from visit(list(dossier.lines), dict(dossier.subassemblies), "", None)
+    for v in dossier.iter_lines():
+        yield LineRef(v.path, v.line if v.line is not None else v, _stage_value(v.stage), v.id,
+                      v.kind, v.factor, v.instrument)
 
 
 def stages_with_lines(dossier: Any, result: Any = None) -> set[str]:
@@ -57,13 +51,15 @@ def stage_totals(result: Any) -> dict[str, float]:
 
 def field_paths(dossier: Any) -> dict[str, str]:
     """Map the result's slash line paths ("pcb/solder") to dossier field paths
-    ("subassemblies.pcb_board.lines[2]"); a reference resolves in the nearest registry."""
+    ("subassemblies.pcb_board.lines[2]", "line_tables[0].rows[5]"); a reference resolves in the
+    nearest registry."""
     out: dict[str, str] = {}
 
-    def visit(lines: list[Any], chain: tuple[tuple[str, dict[str, Any]], ...], slash: str, base: str,
+    def visit(owner: Any, chain: tuple[tuple[str, dict[str, Any]], ...], slash: str, base: str,
               depth: int) -> None:
         if depth > 32:
             return
+        lines = list(owner.lines)
         for i, line in enumerate(lines):
             here = f"{slash}/{line.id}" if slash else line.id
             out.setdefault(here, f"{base}lines[{i}]")
@@ -73,8 +69,13 @@ def field_paths(dossier: Any) -> dict[str, str]:
                 sub = registry.get(line.ref)
                 if sub is not None:
                     sub_base = f"{prefix}subassemblies.{line.ref}."
-                    visit(sub.lines, (*chain, (sub_base, dict(sub.subassemblies))), here, sub_base, depth + 1)
+                    visit(sub, (*chain, (sub_base, dict(sub.subassemblies))), here, sub_base,
+                          depth + 1)
                     break
+        for t, table in enumerate(getattr(owner, "line_tables", None) or []):
+            lead = f"{slash}/" if slash else ""
+            for r, rid in enumerate(table.id):
+                out.setdefault(lead + rid, f"{base}line_tables[{t}].rows[{r}]")
 
-    visit(list(dossier.lines), (("", dict(dossier.subassemblies)),), "", "", 0)
+    visit(dossier, (("", dict(dossier.subassemblies)),), "", "", 0)
     return out
