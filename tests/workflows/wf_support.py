@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.service import RPCError
 
 from compliance_rules.uscc import check_character
 from footprint import demo_dossier
@@ -153,8 +154,19 @@ async def refused(w: World, app_id: str, name: str, req: Any) -> str:
     raise AssertionError(f"{name} was accepted")
 
 
-async def state(w: World, app_id: str) -> CertificationState:
-    return await wf.query_state(w.client, app_id)
+async def state(w: World, app_id: str, timeout: float = 30.0) -> CertificationState:
+    """The run's query; retried while the server says no worker polls yet (a worker that was
+    just restarted, or a closed run that a worker must replay to answer)."""
+    import asyncio
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return await wf.query_state(w.client, app_id)
+        except RPCError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], timeout: float, what: str) -> None:
