@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -84,6 +85,21 @@ def aggregate(flat: Flat, a: dict[str, np.ndarray] | None = None) -> Aggregates:
     )
 
 
+_NODE_FIELDS = tuple(TreeNode.model_fields)
+_NODE_SET = frozenset(_NODE_FIELDS)
+
+
+def _node(values: tuple[Any, ...]) -> TreeNode:
+    """A TreeNode from values already of the field types, in field order (as model_construct
+    with every field given, without its per-field default handling)."""
+    obj = TreeNode.__new__(TreeNode)
+    object.__setattr__(obj, "__dict__", dict(zip(_NODE_FIELDS, values, strict=True)))
+    object.__setattr__(obj, "__pydantic_fields_set__", set(_NODE_SET))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
 def build_tree(flat: Flat, agg: Aggregates, node: np.ndarray) -> TreeNode:
     """Product -> sub-assembly -> line view from the aggregated node totals."""
     n = len(flat.nodes)
@@ -98,13 +114,11 @@ def build_tree(flat: Flat, agg: Aggregates, node: np.ndarray) -> TreeNode:
     for i in range(n - 1, -1, -1):
         nd = flat.nodes[i]
         sub_total = node_totals[i]
-        # model_construct: every field is computed here from typed arrays, nothing to validate
-        t = TreeNode.model_construct(
-            path=nd.path, name=nd.name, ref=nd.ref, quantity=nd.quantity, total=sub_total,
-            per_stage=dict(zip(names, stage_rows[i], strict=True)),
-            share=sub_total / total if total else 0.0,
-            lines=order[ends[i - 1] if i else 0:ends[i]], children=children[i][::-1],
-        )
+        # every field is computed here from typed arrays: nothing to validate
+        t = _node((nd.path, nd.name, nd.ref, nd.quantity, sub_total,
+                   dict(zip(names, stage_rows[i], strict=True)),
+                   sub_total / total if total else 0.0,
+                   order[ends[i - 1] if i else 0:ends[i]], children[i][::-1]))
         if nd.parent >= 0:
             children[nd.parent].append(t)
     assert t is not None

@@ -91,10 +91,17 @@ class Block:
     error: tuple[int, FootprintError] | None = None
     """first own line whose factor or unit cannot be resolved"""
     offset: int = 0
-    """start of this block in the concatenated block columns"""
+    """start of this block's object lines in the concatenated columns"""
+    table: OwnerRows | None = None
+    """the owner's line-table rows (cached columns), after its object lines"""
+    table_error: FootprintError | None = None
+    """first table row whose factor or unit cannot be resolved"""
+    table_offset: int = 0
+    """start of this block's table rows in the concatenated columns"""
 
     @property
     def n(self) -> int:
+        """number of own object lines (table rows not included)"""
         return len(self.line_id)
 
 
@@ -109,6 +116,19 @@ class _Chunk:
     """stage index of an enclosing sub-assembly line's stage, -1: the lines' own stages"""
     alloc: int
     """index into the distinct allocation chains"""
+    table: bool = False
+    """a run of the block's table rows (else of its object lines)"""
+
+
+_E = np.zeros(0)
+_EI = np.zeros(0, dtype=np.intp)
+
+
+def _empty_block() -> Block:
+    """Block of an owner without object lines (shared empty arrays, never written)."""
+    return Block(line_id=[], kind=[], description=[], unit=[], quantity=_E, amount=_E, row=_EI,
+                 stage=_EI, primary=np.zeros(0, dtype=bool), dqr=_E,
+                 dist=np.zeros(0, dtype=np.int8), p1=_E, p2=_E, subs=[])
 
 
 @dataclass
@@ -225,12 +245,34 @@ class _Builder:
         hit = self.blocks.get(id(owner))
         if hit is not None:
             return hit[1]
-        blk = self._read(lines, prefix)
+        blk = self._read(lines, prefix) if lines else _empty_block()
         rows = owner_rows(owner, prefix)
         if rows is not None:
-            blk = self._tables(blk, rows, prefix)
+            blk.table = rows
+            if not all(map(self.pair.__contains__, rows.keys)):
+                blk.table_error = self._new_keys(rows, prefix)
         self.blocks[id(owner)] = (owner, blk)  # keep owner alive: its id stays unique
         return blk
+
+    def _new_keys(self, rows: OwnerRows, prefix: str) -> FootprintError | None:
+        """Resolve table keys not seen yet: factor row and unit conversion once per distinct
+        (factor, unit) key. Returns the error of the first failing row, if any."""
+        errors: list[tuple[int, FootprintError]] = []
+        for key, first in zip(rows.keys, rows.first, strict=True):
+            if key in self.pair:
+                continue
+            try:
+                row, conv = self._key(key, prefix + rows.line_id[first])
+            except FootprintError as exc:  # raised when the walk reaches the row
+                t, r = rows.where(first)
+                exc.detail.update(table=label(rows.tables[t], t), row=r,
+                                  row_id=rows.line_id[first])
+                errors.append((first, exc))
+                continue
+            self.pair[key] = len(self.pair_row)
+            self.pair_row.append(row)
+            self.pair_conv.append(conv)
+        return min(errors, key=lambda e: e[0])[1] if errors else None
 
     def _key(self, key: Key, path: str) -> tuple[int, float]:
         """Factor row and unit conversion of one distinct table key (see footprint.tables)."""
@@ -239,55 +281,6 @@ class _Builder:
         fid, unit, value, pcf_unit, supplier = key
         row = self.rows.add_pcf(SupplierPCF(value=value, unit=pcf_unit, supplier=supplier), fid)
         return row, conversion(unit, self.rows.activity_unit[row], path=path, field="unit")
-
-    def _tables(self, blk: Block, rows: OwnerRows, prefix: str) -> Block:
-        """Append the owner's table rows to its block: factor and conversion per distinct key,
-        spread to the rows by their key codes (no per-row Python)."""
-        n0 = blk.n
-        pair, krow, kconv = self.pair, [], []
-        errors: list[tuple[int, FootprintError]] = []
-        for key, first in zip(rows.keys, rows.first, strict=True):
-            h = pair.get(key)
-            if h is None:
-                try:
-                    row, conv = self._key(key, prefix + rows.line_id[first])
-                except FootprintError as exc:  # raised when the walk reaches the row
-                    t, r = rows.where(first)
-                    exc.detail.update(table=label(rows.tables[t], t), row=r,
-                                      row_id=rows.line_id[first])
-                    errors.append((n0 + first, exc))
-                    krow.append(0)
-                    kconv.append(np.nan)
-                    continue
-                h = pair[key] = len(self.pair_row)
-                self.pair_row.append(row)
-                self.pair_conv.append(conv)
-            krow.append(self.pair_row[h])
-            kconv.append(self.pair_conv[h])
-        code = rows.code
-        row_arr = np.asarray(krow, dtype=np.intp)[code]
-        amount = rows.quantity * np.asarray(kconv, dtype=np.float64)[code]
-        primary = np.asarray([len(k) > 2 for k in rows.keys], dtype=bool)[code]
-        error = blk.error
-        if errors:
-            first_err = min(errors, key=lambda e: e[0])
-            error = first_err if error is None else min(error, first_err, key=lambda e: e[0])
-        if n0 == 0:
-            return Block(line_id=rows.line_id, kind=rows.kind, description=rows.description,
-                         unit=rows.unit, quantity=rows.quantity, amount=amount, row=row_arr,
-                         stage=rows.stage, primary=primary, dqr=rows.dqr, dist=rows.dist,
-                         p1=rows.p1, p2=rows.p2, subs=blk.subs, error=error)
-
-        def cat(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            return np.concatenate([a, b])
-
-        return Block(line_id=blk.line_id + rows.line_id, kind=blk.kind + rows.kind,
-                     description=blk.description + rows.description, unit=blk.unit + rows.unit,
-                     quantity=cat(blk.quantity, rows.quantity), amount=cat(blk.amount, amount),
-                     row=cat(blk.row, row_arr), stage=cat(blk.stage, rows.stage),
-                     primary=cat(blk.primary, primary), dqr=cat(blk.dqr, rows.dqr),
-                     dist=cat(blk.dist, rows.dist), p1=cat(blk.p1, rows.p1),
-                     p2=cat(blk.p2, rows.p2), subs=blk.subs, error=error)
 
     def _read(self, lines: list[Any], prefix: str) -> Block:
         kinds = list(map(_KIND, lines))
@@ -452,25 +445,61 @@ class _Builder:
             self.walk(sub, sub.lines, sub_chain, path + "/", len(self.nodes) - 1,
                       mult * line.quantity / sub.reference_flow, stage, sub_allocs)
         self.emit(blk, start, blk.n, node, mult, ov, a)
+        if blk.table is not None and blk.table.n:
+            if blk.table_error is not None:
+                raise blk.table_error
+            self.chunks.append(_Chunk(blk, 0, blk.table.n, node, mult, ov, a, table=True))
 
     # -- step 3: gather ---------------------------------------------------------------------
 
     def finish(self) -> Flat:
-        blocks = [b for _, b in self.blocks.values()]
+        blocks = [b for _, b in self.blocks.values() if b.n]
+        tables = [b for _, b in self.blocks.values() if b.table is not None]
         off = 0
         for b in blocks:
             b.offset = off
             off += b.n
+        trows: list[OwnerRows] = []
+        for b in tables:
+            assert b.table is not None
+            b.table_offset = off
+            off += b.table.n
+            trows.append(b.table)
+        # table rows: factor row and conversion per key, spread by the rows' key codes
+        keys: list[Key] = []
+        key_start: list[int] = []
+        for r in trows:
+            key_start.append(len(keys))
+            keys += r.keys
+        computed: dict[str, np.ndarray] = {}
+        if trows:
+            code = (np.concatenate([r.code for r in trows])
+                    + np.repeat(np.asarray(key_start, dtype=np.intp), [r.n for r in trows]))
+            kid = np.fromiter(map(self.pair.__getitem__, keys), dtype=np.intp, count=len(keys))
+            pid = kid[code]
+            qty = np.concatenate([r.quantity for r in trows])
+            computed = {
+                "row": np.asarray(self.pair_row, dtype=np.intp)[pid], "quantity": qty,
+                "amount": qty * np.asarray(self.pair_conv, dtype=np.float64)[pid],
+                "primary": (np.fromiter(map(len, keys), dtype=np.intp, count=len(keys))
+                            > 2)[code],
+            }
 
         def cat(name: str, dtype: Any) -> np.ndarray:
-            if not blocks:
+            parts = [getattr(b, name) for b in blocks]
+            if trows:
+                if name in computed:
+                    parts.append(computed[name])
+                else:
+                    parts += [getattr(r, name) for r in trows]
+            if not parts:
                 return np.zeros(0, dtype=dtype)
-            return np.concatenate([getattr(b, name) for b in blocks]).astype(dtype, copy=False)
+            return np.concatenate(parts).astype(dtype, copy=False)
 
         chunks = self.chunks
         lens = np.fromiter((c.end - c.start for c in chunks), dtype=np.intp, count=len(chunks))
-        starts = np.fromiter((c.block.offset + c.start for c in chunks), dtype=np.intp,
-                             count=len(chunks))
+        starts = np.fromiter(((c.block.table_offset if c.table else c.block.offset) + c.start
+                              for c in chunks), dtype=np.intp, count=len(chunks))
         total = int(lens.sum())
         first = np.cumsum(lens) - lens
         gather = np.repeat(starts - first, lens) + np.arange(total, dtype=np.intp)
@@ -495,15 +524,25 @@ class _Builder:
         description: list[str] = []
         unit: list[str] = []
         for c in chunks:
-            b, s, e = c.block, c.start, c.end
-            line_id += b.line_id[s:e]
-            kind += b.kind[s:e]
-            description += b.description[s:e]
-            unit += b.unit[s:e]
+            src: Block | OwnerRows | None = c.block.table if c.table else c.block
+            assert src is not None
+            s, e = c.start, c.end
+            if s == 0 and e == len(src.line_id):  # a whole block: no slice copies
+                line_id += src.line_id
+                kind += src.kind
+                description += src.description
+                unit += src.unit
+                continue
+            line_id += src.line_id[s:e]
+            kind += src.kind[s:e]
+            description += src.description[s:e]
+            unit += src.unit[s:e]
         row = cat("row", np.intp)[gather]
         # factor rows in first use along the expanded lines (what a line-by-line walk yields)
-        used, first_use = np.unique(row, return_index=True)
-        order = used[np.argsort(first_use, kind="stable")]
+        first_use = np.full(len(self.rows.value), total, dtype=np.intp)
+        np.minimum.at(first_use, row, np.arange(total, dtype=np.intp))
+        used = np.flatnonzero(first_use < total)
+        order = used[np.argsort(first_use[used], kind="stable")]
         remap = np.zeros(max(len(self.rows.value), 1), dtype=np.intp)
         remap[order] = np.arange(len(order), dtype=np.intp)
         self.rows.reorder(order.tolist())

@@ -313,9 +313,8 @@ def owner_rows(owner: Any, prefix: str, object_ids: Sequence[str] = ()) -> Owner
     tables = owner.line_tables
     if not tables:
         return None
-    hit: OwnerRows | None = owner._rows.rows
-    if hit is not None and len(hit.tables) == len(tables) and all(
-            a is b for a, b in zip(hit.tables, tables, strict=True)):
+    hit: OwnerRows | None = owner.__pydantic_private__["_rows"].rows
+    if hit is not None and hit.tables == tuple(tables):  # identity first: the same tables
         if object_ids:
             _check_ids(hit, tables, prefix, object_ids)
         return hit
@@ -355,7 +354,7 @@ def owner_rows(owner: Any, prefix: str, object_ids: Sequence[str] = ()) -> Owner
         first=first, starts=starts[:-1],
     )
     _check_ids(rows, tables, prefix, object_ids)
-    owner._rows.rows = rows
+    owner.__pydantic_private__["_rows"].rows = rows
     return rows
 
 
