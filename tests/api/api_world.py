@@ -75,6 +75,7 @@ class World:
 
 ENV = {
     "TANPASS_MODE": "test",
+    "TANPASS_JWT_SECRET": "tests-only-jwt-secret-0123456789abcdef",
     "TANPASS_TEMPORAL_ADDRESS": "127.0.0.1:9",  # closed: the process engine is unavailable
     "TANPASS_API_PUBLIC_RATE_PER_MINUTE": "100000",
     "TANPASS_API_PUBLIC_BURST": "100000",
