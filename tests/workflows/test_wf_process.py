@@ -174,42 +174,60 @@ async def test_finding_deadline_escalated_then_answered_and_closed(w: World) -> 
 
 
 async def test_suspension_reinstatement_revocation_and_expiry(w: World) -> None:
-    long_app = await start(w)
-    short_app = await start(w, fast_config(validity_seconds=5.0, surveillance_interval_seconds=2.0,
-                                           surveillance_reminder_seconds=1.0))
-    number, short_number = await asyncio.gather(to_certified(w, long_app),
-                                                to_certified(w, short_app))
     certifier = w.user("certifier")
-    reason = await refused(w, long_app, "suspend", CertificateAction(certifier, " "))
-    assert "reason" in reason
-    ack = await upd(w, long_app, "suspend", CertificateAction(certifier, "surveillance refused"))
-    assert ack.status == "suspended"
-    reason = await refused(w, long_app, "renew", RenewalRequest(w.user("exporter")))
-    assert "only a valid certificate" in reason
-    ack = await upd(w, long_app, "reinstate", CertificateAction(certifier, "audit completed"))
-    assert ack.status == "certified"
-    ack = await upd(w, long_app, "revoke", CertificateAction(certifier, "false declaration"))
-    assert ack.status == "revoked"
-    result = await w.client.get_workflow_handle(workflow_id_for(long_app)).result()
-    assert result["status"] == "revoked"
+    # due dates at +5 s and +10 s (reminders 1 s before), validity 11 s
+    short_app = await start(w, fast_config(validity_seconds=11.0,
+                                           surveillance_interval_seconds=5.0,
+                                           surveillance_reminder_seconds=1.0))
 
-    # the short certificate: one surveillance recorded, the next one missed, then expiry
-    await upd(w, short_app, "record_surveillance", SurveillanceDone(certifier, notes="ok"))
-    short = await w.client.get_workflow_handle(workflow_id_for(short_app)).result()
+    async def surveilled_then_expired() -> tuple[str, dict]:
+        number = await to_certified(w, short_app)
+        # the first surveillance is recorded in time; the second due date passes unanswered
+        await upd(w, short_app, "record_surveillance", SurveillanceDone(certifier, notes="ok"))
+        result = await w.client.get_workflow_handle(workflow_id_for(short_app)).result()
+        return number, result
+
+    async def suspended_reinstated_revoked() -> tuple[str, str, dict]:
+        app = await start(w)
+        number = await to_certified(w, app)
+        reason = await refused(w, app, "suspend", CertificateAction(certifier, " "))
+        assert "reason" in reason
+        ack = await upd(w, app, "suspend", CertificateAction(certifier, "surveillance refused"))
+        assert ack.status == "suspended"
+        reason = await refused(w, app, "renew", RenewalRequest(w.user("exporter")))
+        assert "only a valid certificate" in reason
+        ack = await upd(w, app, "reinstate", CertificateAction(certifier, "audit completed"))
+        assert ack.status == "certified"
+        ack = await upd(w, app, "revoke", CertificateAction(certifier, "false declaration"))
+        assert ack.status == "revoked"
+        result = await w.client.get_workflow_handle(workflow_id_for(app)).result()
+        return app, number, result
+
+    (short_number, short), (long_app, number, revoked) = await asyncio.gather(
+        surveilled_then_expired(), suspended_reinstated_revoked())
+    assert revoked["status"] == "revoked"
     assert short["status"] == "expired"
 
     with w.session() as s:
         cert = s.exec(select(Certificate).where(Certificate.number == number)).one()
         assert (cert.status, cert.status_reason) == ("revoked", "false declaration")
         assert status_at(s, number).status == "revoked"
-        assert s.exec(select(Certificate).where(Certificate.number == short_number)
-                      ).one().status == "expired"
+        short_cert = s.exec(select(Certificate).where(Certificate.number == short_number)).one()
+        assert short_cert.status == "expired"
         kinds = [n.kind for n in s.exec(select(Notification).where(
             Notification.application_id == short_app))]
         assert kinds.count("surveillance_overdue") == 1  # only the due date left unanswered
+        assert kinds.count("surveillance_reminder") >= 1
     actions = [e.action for e in audit_rows(w, cert.id)]
     assert actions == ["certificate.issued", "certificate.suspended", "certificate.reinstated",
                        "certificate.revoked"]
+    short_actions = [e.action for e in audit_rows(w, short_cert.id)]
+    assert short_actions[0] == "certificate.issued" and short_actions[-1] == "certificate.expired"
+    assert short_actions.count("surveillance.recorded") == 1
+    assert short_actions.count("notification.surveillance_overdue") == 1
+    st = await state(w, short_app)
+    assert st.certificate is not None
+    assert st.certificate.surveillance_done == st.certificate.surveillance_due[:1]
 
 
 async def test_renewal_links_the_previous_certificate_and_rotates_the_verifier(
