@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -43,6 +44,25 @@ def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         yield w
 
 
+def _runner(op: Any, mode: GenerationMode, tokens: list[dict[str, str]],
+            engine: set[tuple[str, str]]) -> Any:
+    """A hypothesis test calling ``op`` with generated requests of ``mode``."""
+
+    @given(case=op.as_strategy(generation_mode=mode))
+    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    def run(case: schemathesis.Case) -> None:
+        for headers in tokens:
+            response = case.call(headers=headers)
+            status = response.status_code
+            assert status != 500, f"500: {response.text[:300]}"
+            if status == 503:
+                assert (case.method.upper(), op.path) in engine, "503 off the engine"
+            case.validate_response(response, headers=headers, excluded_checks=EXCLUDED)
+
+    return run
+
+
 def _notes(exc: BaseException) -> str:
     parts = [str(exc)]
     for sub in getattr(exc, "exceptions", ()) or ():
@@ -66,19 +86,8 @@ def test_openapi_fuzz_finds_no_500_and_no_schema_violation(fuzz_world: World) ->
         op = result.ok()
         operations += 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-
-            @given(case=op.as_strategy(generation_mode=mode))
-            @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None,
-                      suppress_health_check=list(HealthCheck))
-            def run(case: schemathesis.Case, mode: GenerationMode = mode, path: str = op.path) -> None:
-                for headers in (tokens if mode is GenerationMode.POSITIVE else tokens[:1]):
-                    response = case.call(headers=headers)
-                    status = response.status_code
-                    assert status != 500, f"500: {response.text[:300]}"
-                    if status == 503:
-                        assert (case.method.upper(), path) in engine, "503 off the engine"
-                    case.validate_response(response, headers=headers, excluded_checks=EXCLUDED)
-
+            run = _runner(op, mode, tokens if mode is GenerationMode.POSITIVE else tokens[:1],
+                          engine)
             try:
                 run()
             except Unsatisfiable:
