@@ -99,9 +99,14 @@ class StatusListEntry:
     reason: str
 
 
+def china_date(at: datetime) -> date:
+    """The calendar day in China (UTC+8) of an instant: the day printed and sealed."""
+    return as_utc(at).astimezone(CHINA).date()
+
+
 def printed_validity(cert: Certificate) -> tuple[date, date]:
     """First and last day of validity as printed on the certificate and sealed in its QR."""
-    return as_utc(cert.valid_from).date(), as_utc(cert.valid_until).date()
+    return china_date(cert.valid_from), china_date(cert.valid_until)
 
 
 def validity_window(cert: Certificate) -> tuple[datetime, datetime]:

@@ -47,6 +47,7 @@ from store import (
     transaction,
     utcnow,
 )
+from store.registry import china_date
 from workflows.config import process_config
 from workflows.faults import failpoint
 from workflows.process_activities import ProcessActivities
@@ -298,8 +299,8 @@ class CertificationActivities(ProcessActivities):
                     product=f"{product.name} {product.model}",
                     footprint=float(fp.total),
                     unit=fp.unit,
-                    valid_from=decided.date(),
-                    valid_until=valid_until.date(),
+                    valid_from=china_date(decided),
+                    valid_until=china_date(valid_until),
                     issued_at=decided,
                     issuer=issuer,
                 ),
@@ -320,9 +321,9 @@ class CertificationActivities(ProcessActivities):
                 verifier_body=verifier_org.name if verifier_org else "",
                 opinion=inp.opinion,
                 certifier_name=certifier.display_name if certifier else inp.certifier_id,
-                decision_date=decided.date(),
-                valid_from=decided.date(),
-                valid_until=valid_until.date(),
+                decision_date=china_date(decided),
+                valid_from=china_date(decided),
+                valid_until=china_date(valid_until),
                 status_url=f"{self._settings.public_base_url}/?cert={number}",
                 qr_payload=seal,
                 issuer_name=issuer,
