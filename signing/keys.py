@@ -14,7 +14,6 @@ Load once and keep the :class:`SignerMaterial`; signing does not reload anything
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,31 +31,12 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from config import Mode
 from signing.errors import DevMaterialRefusedError, KeyMaterialError
 from signing.pki import ensure_dev_pki, is_dev_certificate, make_dev_crl
+from signing.sealkey import SealKey
 
 
 def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     """cryptography certificate -> asn1crypto certificate (what pyHanko uses)."""
     return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-
-
-@dataclass(frozen=True)
-class SealKey:
-    """The EC P-256 key and certificate that sign offline seals (COSE ES256)."""
-
-    private_key: ec.EllipticCurvePrivateKey
-    """Private key on curve P-256."""
-    certificate: x509.Certificate
-    """Certificate of that key; its DER hash gives the key id."""
-
-    @property
-    def kid(self) -> bytes:
-        """Key id: first 8 bytes of SHA-256 of the certificate's DER."""
-        return kid_of(self.certificate)
-
-
-def kid_of(cert: x509.Certificate) -> bytes:
-    """Key id of a seal certificate: first 8 bytes of SHA-256 over its DER encoding."""
-    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).digest()[:8]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import base45
 import cbor2
@@ -27,7 +27,10 @@ from pycose.keys.curves import P256
 from pycose.messages import Sign1Message
 
 from signing.errors import SealError
-from signing.keys import SealKey, SignerMaterial
+from signing.sealkey import SealKey
+
+if TYPE_CHECKING:
+    from signing.keys import SignerMaterial
 
 PREFIX = "TP1:"
 """Context identifier of seal version 1 (like ``HC1:`` for the EU DCC)."""
@@ -105,7 +108,7 @@ def sign_cose(payload: bytes, key: SealKey) -> bytes:
 
 def make_seal(claims: SealClaims, key: SealKey | SignerMaterial) -> str:
     """Encode and sign ``claims``; returns ``"TP1:" + Base45(zlib(COSE_Sign1))``."""
-    if isinstance(key, SignerMaterial):
+    if not isinstance(key, SealKey):  # a SignerMaterial: use the seal key it carries
         if key.seal_key is None:
             raise SealError("no_seal_key", "the signer material carries no ES256 seal key")
         key = key.seal_key

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from signing.errors import TrustListError
-from signing.keys import SealKey, kid_of
+from signing.sealkey import SealKey, kid_of
 
 TRUST_FORMAT = "tanpass-trust-list"
 STATUS_FORMAT = "tanpass-status-list"
