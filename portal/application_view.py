@@ -12,6 +12,8 @@ from portal.ui import badge, fmt_date
 
 PROGRESS = ("awaiting_submission", "assessing", "intake_review", "awaiting_assignment",
             "awaiting_verification", "awaiting_decision", "issuing", "certified")
+# Side states shown at the step they belong to (answering a verifier's findings is verification).
+STEP_OF = {"corrective_action": "awaiting_verification"}
 
 
 def status_line(app: dict[str, Any]) -> None:
@@ -23,13 +25,24 @@ def status_line(app: dict[str, Any]) -> None:
                 f"<span class='tp-muted'>{t('app.cycle', n=app.get('cycle', 1))} · "
                 f"{t('app.updated', date=fmt_date(app.get('updated_at')))}</span>",
                 unsafe_allow_html=True)
-    if status in PROGRESS:
-        step = PROGRESS.index(status)
+    step_status = STEP_OF.get(status, status)
+    if step_status in PROGRESS:
+        step = PROGRESS.index(step_status)
         st.progress(step / (len(PROGRESS) - 1), text=t("app.step", n=step + 1, of=len(PROGRESS)))
+    if status == "intake_review":
+        st.caption(t("app.intake_help"))
+    elif status == "corrective_action":
+        st.warning(t("app.corrective_help"), icon=":material/build:")
     elif status == "returned":
         st.warning(t("app.returned_help"), icon=":material/undo:")
     elif status == "refused":
         st.error(t("app.refused_help"), icon=":material/block:")
+    elif status == "suspended":
+        st.warning(t("app.suspended_help"), icon=":material/pause_circle:")
+    elif status == "revoked":
+        st.error(t("app.revoked_help"), icon=":material/cancel:")
+    elif status == "expired":
+        st.info(t("app.expired_help"), icon=":material/event_busy:")
 
 
 def findings_frame(findings: list[dict[str, Any]]) -> pd.DataFrame:

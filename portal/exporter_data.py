@@ -7,8 +7,8 @@ from typing import Any
 
 CLOSED_FINDING = frozenset({"closed", "resolved", "withdrawn", "accepted", "superseded"})
 ACTIVE = frozenset({"awaiting_submission", "assessing", "returned", "intake_review",
-                    "awaiting_assignment", "awaiting_verification", "awaiting_decision",
-                    "issuing"})
+                    "awaiting_assignment", "awaiting_verification", "corrective_action",
+                    "awaiting_decision", "issuing"})
 RENEWAL_NOTICE = timedelta(days=90)
 
 

@@ -17,8 +17,11 @@ T = TypeVar("T")
 STATUS_COLOURS = {
     "certified": "green", "valid": "green", "awaiting_verification": "blue",
     "awaiting_decision": "violet", "assessing": "blue", "issuing": "blue",
+    "intake_review": "blue", "awaiting_assignment": "blue", "corrective_action": "orange",
     "awaiting_submission": "gray", "returned": "orange", "suspended": "orange",
     "refused": "red", "revoked": "red", "expired": "gray", "not_found": "red",
+    "major_nc": "red", "minor_nc": "orange", "observation": "blue", "open": "orange",
+    "closed": "green", "escalated": "red", "answered": "green",
 }
 
 CSS = """

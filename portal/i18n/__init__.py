@@ -21,7 +21,8 @@ _DIR = Path(__file__).parent
 ENUMS: dict[str, tuple[str, ...]] = {
     "status": ("awaiting_submission", "assessing", "returned", "intake_review",
                "awaiting_assignment", "awaiting_verification",
-               "awaiting_decision", "refused", "issuing", "certified"),
+               "corrective_action", "awaiting_decision", "refused", "issuing", "certified",
+               "suspended", "revoked", "expired"),
     "regime": ("cn_label", "eu_battery", "cbam", "pef"),
     "role": ("exporter", "consultant", "verifier", "certifier", "customs", "subsidy", "admin"),
     "cert_status": ("valid", "suspended", "revoked", "expired", "not_yet_valid", "not_found"),
@@ -31,6 +32,11 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "stage": ("raw_material", "production", "distribution", "use", "end_of_life"),
     "boundary": ("cradle-to-gate", "cradle-to-grave", "gate-to-gate"),
     "line_kind": ("material", "packaging", "electricity", "fuel", "transport", "waste"),
+    # the verifier's findings and corrective-action rounds (process detail, GET .../process)
+    "finding_kind": ("major_nc", "minor_nc", "observation"),
+    "finding_status": ("open", "closed"),
+    "visit_mode": ("physical", "remote"),
+    "round_status": ("open", "escalated", "answered"),
 }
 
 # Keys that pages build at run time (``t(f"wizard.col.{c}")``): prefix -> suffixes used.

@@ -173,30 +173,22 @@ class Api:
             raise AssertionError(f"{method} {path} -> {r.status_code}: {r.text}")
         return r.json()
 
-    def application_at(self, status: str, *, name: str, model: str) -> dict[str, Any]:
-        """A fresh product + application driven to ``awaiting_verification`` or
-        ``awaiting_decision``."""
+    def application_at(self, status: str, *, name: str, model: str,
+                       regimes: tuple[str, ...] = ("cn_label",)) -> dict[str, Any]:
+        """A fresh product + application whose dossier was submitted and moved on to
+        ``status`` (one of :data:`scripts.demo.STEPS`) by the demo driver's ``advance``."""
         from footprint import demo_dossier
+        from scripts.demo import advance
 
         product = self.call("exporter", "POST", "/products",
                             json={"name": name, "model": model, "category": "smart_meter"})
         app = self.call("exporter", "POST", "/applications",
-                        json={"product_id": product["id"], "regimes": ["cn_label"]})
+                        json={"product_id": product["id"], "regimes": list(regimes)})
         dossier = demo_dossier().model_dump(mode="json")
         outcome = self.call("exporter", "POST", f"/applications/{app['id']}/dossier",
                             json=dossier)
-        import scripts.demo as demo
-
-        advance = getattr(demo, "advance", None)
-        if advance is not None:  # the process with intake review and verifier assignment
-            assert outcome["status"] == "intake_review", outcome
-            advance(self.http, self.stack.password, app["id"], status, dossier=dossier)
-        else:
-            assert outcome["status"] == "awaiting_verification", outcome
-            if status == "awaiting_decision":
-                self.call("verifier", "POST", f"/applications/{app['id']}/verification",
-                          json={"opinion": "unmodified", "level_of_assurance": "reasonable",
-                                "materiality_percent": 5.0, "notes": "prepared by the test"})
+        assert outcome["status"] == "intake_review", outcome
+        advance(self.http, self.stack.password, app["id"], status, dossier=dossier)
         return self.call("exporter", "GET", f"/applications/{app['id']}")
 
     def close(self) -> None:
