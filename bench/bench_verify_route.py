@@ -77,7 +77,7 @@ def run(seconds: float = 10) -> dict:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TANPASS_")}
         env.update(TANPASS_MODE="test", TANPASS_VAR_DIR=str(var), PYTHONPATH=str(REPO),
                    DATABASE_URL=f"sqlite:///{var / 'tanpass.sqlite3'}",
-                   TANPASS_PUBLIC_RATE_LIMIT_PER_MINUTE="100000000")
+                   TANPASS_API__PUBLIC_RATE_PER_MINUTE="100000000", TANPASS_API__PUBLIC_BURST="100000")
         paths = [f"/api/v1/public/certificates/{n}" for n in numbers]
         proc, port = _serve("api.main:app", env)
         try:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, BeforeValidator, Field, model_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -44,10 +44,42 @@ class Mode(enum.StrEnum):
     production = "production"
 
 
+class ApiLimits(BaseModel):
+    """The API's limits, throttles and page sizes (env ``TANPASS_API__<FIELD>``)."""
+
+    # Login throttling (per account, per client id, per IP): failures counted in a window.
+    login_window_seconds: int = 15 * 60
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 30
+    login_block_seconds: int = 5 * 60
+    login_block_max_seconds: int = 60 * 60
+
+    # Public verification: in-process token bucket per client IP (one process, one bucket).
+    public_rate_per_minute: int = 60
+    public_burst: int = 30
+
+    # Client-credentials access tokens (minutes).
+    client_token_minutes: int = 15
+
+    # Uploads.
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_image_pixels: int = 40_000_000
+
+    # Lists.
+    default_page_size: int = 50
+    max_page_size: int = 200
+
+    # Idempotency records are replayed for this long.
+    idempotency_hours: int = 24
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TANPASS_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="TANPASS_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
 
     mode: Mode = Mode.development
+    api: ApiLimits = Field(default_factory=ApiLimits)
     var_dir: Path = REPO_ROOT / "var"
 
     database_url: str | None = Field(

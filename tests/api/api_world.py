@@ -77,9 +77,9 @@ ENV = {
     "TANPASS_MODE": "test",
     "TANPASS_JWT_SECRET": "tests-only-jwt-secret-0123456789abcdef",
     "TANPASS_TEMPORAL_ADDRESS": "127.0.0.1:9",  # closed: the process engine is unavailable
-    "TANPASS_API_PUBLIC_RATE_PER_MINUTE": "100000",
-    "TANPASS_API_PUBLIC_BURST": "100000",
-    "TANPASS_API_LOGIN_MAX_FAILURES_PER_IP": "100000",
+    "TANPASS_API__PUBLIC_RATE_PER_MINUTE": "100000",
+    "TANPASS_API__PUBLIC_BURST": "100000",
+    "TANPASS_API__LOGIN_MAX_FAILURES_PER_IP": "100000",
 }
 
 
@@ -101,10 +101,7 @@ def environment(root: Path, **extra: str) -> Iterator[None]:
 
 
 def _reset() -> None:
-    from api.settings import get_api_settings
-
     reset_settings_cache()
-    get_api_settings.cache_clear()
 
 
 @contextmanager

@@ -151,7 +151,7 @@ def test_upload_refusals_leave_nothing_behind(world: World, case: str, status: i
 
 
 def test_upload_size_limit(tmp_path: Path) -> None:
-    with make_world(tmp_path, TANPASS_API_MAX_UPLOAD_BYTES="1000") as w:
+    with make_world(tmp_path, TANPASS_API__MAX_UPLOAD_BYTES="1000") as w:
         url = f"/api/v1/applications/{w.tenants['A'].application_id}/evidence"
         r = w.client.post(url, headers=w.auth(EXPORTER),
                           files={"file": ("big.pdf", b"%PDF-1.4\n" + b"0" * 200_000, "application/pdf")})
@@ -242,7 +242,7 @@ def test_openapi_documents_every_error(world: World) -> None:
 # --- sign-in ------------------------------------------------------------------------------------
 
 def test_login_throttled_per_account_with_retry_after(tmp_path: Path) -> None:
-    with make_world(tmp_path, TANPASS_API_LOGIN_MAX_FAILURES_PER_ACCOUNT="3") as w:
+    with make_world(tmp_path, TANPASS_API__LOGIN_MAX_FAILURES_PER_ACCOUNT="3") as w:
         form = {"username": "customs@demo.tanpass", "password": "wrong-password"}
         codes = [w.client.post("/api/v1/auth/token", data=form).status_code for _ in range(4)]
         assert codes == [401, 401, 401, 429]
@@ -261,7 +261,7 @@ def test_login_throttled_per_account_with_retry_after(tmp_path: Path) -> None:
 
 
 def test_login_throttled_per_ip(tmp_path: Path) -> None:
-    with make_world(tmp_path, TANPASS_API_LOGIN_MAX_FAILURES_PER_IP="3") as w:
+    with make_world(tmp_path, TANPASS_API__LOGIN_MAX_FAILURES_PER_IP="3") as w:
         for i in range(3):
             w.client.post("/api/v1/auth/token", data={"username": f"u{i}@x.cn", "password": "x"})
         r = w.client.post("/api/v1/auth/token", data={"username": "admin@demo.tanpass",
