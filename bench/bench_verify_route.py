@@ -1,7 +1,8 @@
 """Verification-route benchmark: python -m bench.bench_verify_route [seconds]
 
-Tanpass: GET /api/v1/public/certificates/{number} (the customs check by number: registry
-lookup on SQLite, public schema) over certificates issued by the real issuance activity.
+Tanpass: GET /api/v1/verification/certificates/{number} as a customs officer (bearer token
+checked, registry status at today's China date from the event history, verdict with reasons)
+over certificates issued by the real issuance activity, SQLite.
 Baseline: a trivial FastAPI route (bench/trivial_app.py). Both run under the same uvicorn
 settings (one process, no access log), loaded by bench/loadgen.py in a second process at the
 same fixed concurrency. Target (issue 10): ratio >= 0.5, Tanpass p99 < 50 ms.
@@ -53,11 +54,11 @@ def _serve(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
     raise RuntimeError(f"{app} did not start")
 
 
-def _load(port: int, paths: list[str], seconds: float) -> dict:
+def _load(port: int, paths: list[str], seconds: float, headers: list[str]) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "bench.loadgen", "--port", str(port), "--concurrency",
          str(CONCURRENCY), "--seconds", str(seconds), "--warmup", "2",
-         *[a for p in paths for a in ("--path", p)]],
+         *[a for p in paths for a in ("--path", p)], *[a for h in headers for a in ("--header", h)]],
         cwd=REPO, capture_output=True, text=True, check=True,
     )
     return json.loads(out.stdout)
@@ -78,25 +79,30 @@ def run(seconds: float = 10) -> dict:
         env.update(TANPASS_MODE="test", TANPASS_VAR_DIR=str(var), PYTHONPATH=str(REPO),
                    DATABASE_URL=f"sqlite:///{var / 'tanpass.sqlite3'}",
                    TANPASS_API__PUBLIC_RATE_PER_MINUTE="100000000", TANPASS_API__PUBLIC_BURST="100000")
-        paths = [f"/api/v1/public/certificates/{n}" for n in numbers]
+        paths = [f"/api/v1/verification/certificates/{n}" for n in numbers]
         proc, port = _serve("api.main:app", env)
         try:
-            check = httpx.get(f"http://127.0.0.1:{port}{paths[0]}", timeout=5)
-            assert check.status_code == 200 and check.json()["status"] == "valid", check.text
-            ours = _load(port, paths, seconds)
+            token = httpx.post(f"http://127.0.0.1:{port}/api/v1/auth/token", timeout=30,
+                               data={"username": "customs@demo.tanpass",
+                                     "password": "bench-password"}).json()["access_token"]
+            headers = [f"Authorization: Bearer {token}"]
+            check = httpx.get(f"http://127.0.0.1:{port}{paths[0]}", timeout=5,
+                              headers={"Authorization": f"Bearer {token}"})
+            assert check.status_code == 200 and check.json()["verdict"] == "green", check.text
+            ours = _load(port, paths, seconds, headers)
         finally:
             proc.terminate()
             proc.wait(10)
         proc, port = _serve("bench.trivial_app:app", env)
         try:
-            base = _load(port, [f"/ping/{n}" for n in numbers], seconds)
+            base = _load(port, [f"/ping/{n}" for n in numbers], seconds, headers)
         finally:
             proc.terminate()
             proc.wait(10)
     ratio = ours["rps"] / base["rps"]
     met = ratio >= 0.5 and ours["p99_ms"] < 50 and ours["non_200"] == 0
     return BenchRow(
-        name=f"Verification by number (concurrency {CONCURRENCY})",
+        name=f"Customs verification by number (concurrency {CONCURRENCY})",
         tanpass=f"{ours['rps']:.0f} req/s, p50 {ours['p50_ms']:.1f} ms, p99 {ours['p99_ms']:.1f} ms",
         baseline=f"{base['rps']:.0f} req/s, p50 {base['p50_ms']:.1f} ms, p99 {base['p99_ms']:.1f} ms",
         ratio=ratio, target=">= 0.5 and p99 < 50 ms", met=met,

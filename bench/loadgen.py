@@ -17,8 +17,9 @@ import time
 _LEN = re.compile(rb"(?i)\r\ncontent-length:\s*(\d+)")
 
 
-async def _client(host: str, port: int, paths: list[str], offset: int, warm_until: float,
-                  stop_at: float, lat: list[float], status: dict[int, int]) -> None:
+async def _client(host: str, port: int, paths: list[str], headers: str, offset: int,
+                  warm_until: float, stop_at: float, lat: list[float],
+                  status: dict[int, int]) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     i = offset
     try:
@@ -29,8 +30,8 @@ async def _client(host: str, port: int, paths: list[str], offset: int, warm_unti
             path = paths[i % len(paths)]
             i += 1
             t0 = time.perf_counter()
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: application/json\r\n\r\n"
-                         .encode())
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: application/json\r\n"
+                         f"{headers}\r\n".encode())
             head = await reader.readuntil(b"\r\n\r\n")
             m = _LEN.search(head)
             if m:
@@ -50,8 +51,9 @@ async def _main(a: argparse.Namespace) -> dict:
     start = time.perf_counter()
     warm_until = start + a.warmup
     stop_at = warm_until + a.seconds
-    await asyncio.gather(*(_client(a.host, a.port, a.path, k, warm_until, stop_at, lat, status)
-                           for k in range(a.concurrency)))
+    headers = "".join(f"{h}\r\n" for h in a.header)
+    await asyncio.gather(*(_client(a.host, a.port, a.path, headers, k, warm_until, stop_at, lat,
+                                   status) for k in range(a.concurrency)))
     lat.sort()
 
     def pct(q: float) -> float:
@@ -66,6 +68,7 @@ def main() -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--path", action="append", required=True)
+    p.add_argument("--header", action="append", default=[], help="e.g. 'Authorization: Bearer …'")
     p.add_argument("--concurrency", type=int, default=16)
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--warmup", type=float, default=2)
