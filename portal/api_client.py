@@ -116,6 +116,12 @@ def _is_missing_route(response: httpx.Response, problem: dict[str, Any]) -> bool
     return response.status_code == 404 and problem.get("detail") in ("Not Found", None)
 
 
+def _verify_base(officer: bool) -> str:
+    """Officers (signed in) check through ``/verification``, not throttled per IP; anyone else
+    through ``/public/verify``."""
+    return "/verification" if officer else "/public/verify"
+
+
 class ApiClient:
     """The API as seen by one signed-in (or anonymous) portal user."""
 
@@ -251,12 +257,68 @@ class ApiClient:
         return self.post(f"/applications/{application_id}/dossier/xlsx",
                          files={"file": (name, data, XLSX)})
 
-    def corrective_action(self, application_id: str, finding_id: str, body: dict[str, Any]) -> Any:
-        return self.post(f"/applications/{application_id}/findings/{finding_id}/corrective-action",
-                         json=body)
+    def evidence_content(self, application_id: str, evidence_id: str) -> bytes:
+        return self.request("GET",
+                            f"/applications/{application_id}/evidence/{evidence_id}/content").content
+
+    def dossier_versions(self, application_id: str) -> list[dict[str, Any]]:
+        return self.get_all(f"/applications/{application_id}/dossier/versions")
+
+    def dossier_version(self, application_id: str, version: int) -> dict[str, Any]:
+        """One submitted dossier version with its ``content`` (the dossier as JSON)."""
+        return self.get(f"/applications/{application_id}/dossier/versions/{version}")
+
+    def footprint_workbook(self, application_id: str) -> bytes:
+        return self.request("GET", f"/applications/{application_id}/reports/footprint.xlsx").content
+
+    def answer_corrective_action(self, application_id: str, responses: dict[str, str], *,
+                                 dossier: dict[str, Any] | None = None,
+                                 evidence_sha256: list[str] | None = None) -> dict[str, Any]:
+        """The exporter's answer to the open corrective-action round: finding id -> what was
+        corrected, optionally a changed dossier and the SHA-256 of new evidence files."""
+        return self.post(f"/applications/{application_id}/corrective-actions/answer", json={
+            "responses": responses, "dossier": dossier, "evidence_sha256": evidence_sha256 or []})
+
+    def renew(self, number: str) -> dict[str, Any]:
+        """Open the renewal cycle of a valid certificate (exporter): the new application."""
+        return self.post(f"/certificates/{number}/renewal")
 
     def cbam_workbook(self, application_id: str) -> bytes:
         return self.request("GET", f"/applications/{application_id}/cbam/workbook").content
+
+    # -- certification process (certification body staff, verifier) -------------------------
+    def process(self, application_id: str) -> dict[str, Any]:
+        """Live process detail (the workflow's state): findings, rounds, review work, opinion."""
+        return self.get(f"/applications/{application_id}/process")
+
+    def intake(self, application_id: str, accept: bool, reasons: list[str]) -> dict[str, Any]:
+        return self.post(f"/applications/{application_id}/intake",
+                         json={"accept": accept, "reasons": reasons})
+
+    def assign(self, application_id: str, verifier_id: str) -> dict[str, Any]:
+        """Refused with 422 and one ``errors[]`` entry per conflict-of-interest reason."""
+        return self.post(f"/applications/{application_id}/assignment",
+                         json={"verifier_id": verifier_id})
+
+    def verifiers(self) -> list[dict[str, Any]]:
+        """Users holding the verifier role, as far as the API lets this user list them."""
+        return [u for u in self.get_all("/users", role="verifier")
+                if "verifier" in (u.get("roles") or [])]
+
+    def raise_finding(self, application_id: str, kind: str, lines: list[str],
+                      description: str) -> dict[str, Any]:
+        return self.post(f"/applications/{application_id}/findings",
+                         json={"kind": kind, "lines": lines, "description": description})
+
+    def close_finding(self, application_id: str, finding_id: str, note: str) -> dict[str, Any]:
+        return self.post(f"/applications/{application_id}/findings/{finding_id}/closure",
+                         json={"note": note})
+
+    def request_corrective_action(self, application_id: str, finding_ids: list[str],
+                                  note: str) -> dict[str, Any]:
+        """Send non-conformities to the exporter; the answer carries the round's deadline."""
+        return self.post(f"/applications/{application_id}/corrective-actions",
+                         json={"finding_ids": finding_ids, "note": note})
 
     # -- verifier / certifier ---------------------------------------------------------------
     def verify(self, application_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -297,19 +359,26 @@ class ApiClient:
         """Stage and line breakdown behind a public certificate (route to come)."""
         return self.get(f"/public/certificates/{number.strip()}/footprint")
 
+    def officer_verify_number(self, number: str) -> dict[str, Any]:
+        """The same answer as :meth:`verify_number` for signed-in officers (customs, subsidy,
+        certifier, admin): not throttled per IP, and an unknown number answers red, not 404."""
+        return self.get(f"/verification/certificates/{number.strip()}")
+
     def verify_number(self, number: str) -> dict[str, Any]:
         """Registry answer with verdict and reasons (green / red; unknown numbers are red)."""
         return self.get(f"/public/verify/{number.strip()}")
 
-    def verify_seal(self, seal: str) -> dict[str, Any]:
+    def verify_seal(self, seal: str, *, officer: bool = False) -> dict[str, Any]:
         """The text of a label's QR code as read by a hand scanner."""
-        return self.post("/public/verify/seal", json={"seal": seal.strip()})
+        return self.post(f"{_verify_base(officer)}/seal", json={"seal": seal.strip()})
 
-    def verify_qr_image(self, name: str, data: bytes, mime: str) -> dict[str, Any]:
-        return self.post("/public/verify/qr", files={"file": (name, data, mime)})
+    def verify_qr_image(self, name: str, data: bytes, mime: str, *,
+                        officer: bool = False) -> dict[str, Any]:
+        return self.post(f"{_verify_base(officer)}/qr", files={"file": (name, data, mime)})
 
-    def verify_pdf(self, name: str, data: bytes) -> dict[str, Any]:
-        return self.post("/public/verify/pdf", files={"file": (name, data, "application/pdf")})
+    def verify_pdf(self, name: str, data: bytes, *, officer: bool = False) -> dict[str, Any]:
+        return self.post(f"{_verify_base(officer)}/pdf",
+                         files={"file": (name, data, "application/pdf")})
 
     def customs_check(self, number: str, declared_code: str, declaration_date: str) -> dict:
         return self.post("/verification/customs", json={

@@ -72,8 +72,13 @@ def pages() -> dict[str, list[st.Page]] | list[st.Page]:
     if roles & {"certifier", "admin"}:
         section = sections.setdefault(t("nav.section.certifier"), [])
         if "certifier" in roles:
-            section.append(_page("views/certifier_queue.py", "nav.decisions",
-                                 ":material/gavel:", "decisions"))
+            section.extend([
+                _page("views/certifier_queue.py", "nav.decisions", ":material/gavel:",
+                      "decisions"),
+                _page("views/certifier_intake.py", "nav.intake", ":material/rule_folder:",
+                      "intake"),
+                _page("views/certifier_assign.py", "nav.assignment", ":material/person_add:",
+                      "assignment")])
         section.append(_page("views/registry.py", "nav.registry", ":material/folder_shared:",
                              "registry"))
     if roles & {"customs", "subsidy"}:

@@ -64,6 +64,10 @@ def deadlines(applications: list[dict[str, Any]], certificates: list[dict[str, A
             if due is not None:
                 items.append({"due": due, "kind": "corrective_action", "ref": f.get("rule_id", ""),
                               "application_id": app["id"]})
+        if detail.get("corrective_deadline"):  # the open round of the verifier's findings
+            items.append({"due": parse_dt(detail["corrective_deadline"]),
+                          "kind": "corrective_action", "ref": app["id"][:8],
+                          "application_id": app["id"]})
         if app.get("status") == "returned":
             items.append({"due": parse_dt(detail.get("resubmit_by")), "kind": "resubmit",
                           "ref": app["id"][:8], "application_id": app["id"]})

@@ -28,3 +28,19 @@ def choose(apps: list[dict[str, Any]], key: str) -> str:
     return st.selectbox(t("queue.open"), ids, key=key, format_func=lambda i: (
         f"{i[:8]} · {', '.join(tr.label('regime', r) for r in by_id[i].get('regimes', []))} · "
         f"{tr.label('status', by_id[i].get('status'))}"))
+
+
+# The certification body's three desks: status -> (page, catalogue key of its title).
+DESKS = (("intake_review", "views/certifier_intake.py", "nav.intake"),
+         ("awaiting_assignment", "views/certifier_assign.py", "nav.assignment"),
+         ("awaiting_decision", "views/certifier_queue.py", "nav.decisions"))
+
+
+def desk_counts(apps: list[dict[str, Any]]) -> None:
+    """How much waits at each desk, each a link to its page: the officer's work at a glance."""
+    cols = st.columns(len(DESKS))
+    for col, (status, page, title) in zip(cols, DESKS, strict=True):
+        n = sum(1 for a in apps if a.get("status") == status)
+        with col.container(border=True):
+            st.page_link(page, label=f"{t(title)} · **{n}**", icon=":material/inbox:"
+                         if n else ":material/check_circle:")

@@ -118,3 +118,18 @@ def require_role(*allowed: str) -> None:
     if not state.roles() & set(allowed):
         st.error(t("error.wrong_role"))
         st.stop()
+
+
+FLASH = "flash"
+
+
+def flash(message: str) -> None:
+    """Keep a success message across the rerun that reloads the page's data."""
+    st.session_state[FLASH] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon=":material/task_alt:")

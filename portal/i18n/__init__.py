@@ -55,6 +55,7 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "check.seal_": ("authentic", "matches_registry"),
     "batch.claim_": ("approved", "rejected", "None"),
     "deadline.": ("corrective_action", "resubmit", "renewal", "expired"),
+    "intake.reason_": ("evidence_missing", "boundary", "period", "functional_unit", "allocation"),
 }
 
 

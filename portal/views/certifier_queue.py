@@ -12,14 +12,26 @@ from portal.api_client import ApiClient, ApiError
 from portal.application_view import findings_table, history_timeline, status_line
 from portal.footprint_view import footprint_section
 from portal.i18n import bound, label, t
-from portal.queue import choose, queue_table
+from portal.process_view import (
+    findings_history,
+    load_process,
+    opinion_block,
+    review_work,
+    rounds_table,
+)
+from portal.queue import choose, desk_counts, queue_table
 from portal.ui import fetch, require_role, show_error
 
 ISSUE_WAIT_S = 45.0
+DECIDED = ("refused", "issuing", "certified", "suspended", "revoked", "expired")
 
 
-def verifier_opinion(app: dict[str, Any]) -> None:
-    """The verification step as recorded in the history (opinion, notes)."""
+def verifier_opinion(app: dict[str, Any], process: dict[str, Any] | None) -> None:
+    """The verifier's opinion from the process; on an older API, as noted in the history."""
+    if process is not None:
+        st.markdown(f"##### {t('decision.verifier_opinion')}")
+        opinion_block(process)
+        return
     events = [e for e in app.get("history") or [] if e.get("status") == "awaiting_decision"]
     if not events:
         st.caption(t("decision.no_opinion"))
@@ -84,11 +96,9 @@ def main() -> None:
     apps = fetch(api.applications)
     if apps is None:
         return
+    desk_counts(apps)
     waiting = [a for a in apps if a.get("status") == "awaiting_decision"]
-    decided = [a for a in apps if a.get("status") != "awaiting_decision"]
-    c1, c2 = st.columns(2)
-    c1.metric(t("decision.waiting"), len(waiting), border=True)
-    c2.metric(t("decision.decided"), len(decided), border=True)
+    decided = [a for a in apps if a.get("status") in DECIDED]
     show = st.segmented_control(t("decision.show"), ["waiting", "decided"], default="waiting",
                                 required=True, key="dec_show",
                                 format_func=lambda s: tr.t(f"decision.show_{s}"))
@@ -102,14 +112,22 @@ def main() -> None:
         return
     st.divider()
     status_line(app)
-    verifier_opinion(app)
-    tabs = st.tabs([t("product.tab_footprint"), t("product.tab_findings"),
-                    t("product.tab_history")])
+    process = load_process(api, app["id"])
+    verifier_opinion(app, process)
+    tabs = st.tabs([t("decision.tab_verification"), t("product.tab_footprint"),
+                    t("product.tab_findings"), t("product.tab_history")])
     with tabs[0]:
-        footprint_section(api, app)
+        if process is not None:
+            st.markdown(f"##### {t('process.verifier_findings')}")
+            findings_history(process)
+            rounds_table(process)
+            st.markdown(f"##### {t('process.review_work')}")
+            review_work(process)
     with tabs[1]:
-        findings_table(app)
+        footprint_section(api, app)
     with tabs[2]:
+        findings_table(app)
+    with tabs[3]:
         history_timeline(app)
     if app.get("status") == "awaiting_decision":
         decision_form(api, app)

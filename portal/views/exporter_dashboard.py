@@ -11,6 +11,7 @@ from portal import state
 from portal.api_client import ApiError
 from portal.exporter_data import ACTIVE, deadlines, latest_by_regime, open_findings
 from portal.i18n import ENUMS, current_lang, label, t
+from portal.process_data import open_round
 from portal.ui import fmt_date, require_role, show_error
 
 
@@ -22,6 +23,10 @@ def load() -> tuple[list, list, list, dict[str, dict[str, Any]]] | None:
         certificates = api.certificates()
         details = {a["id"]: api.application(a["id"]) for a in applications
                    if a.get("status") in ACTIVE or a.get("status") == "returned"}
+        for a in applications:
+            if a.get("status") == "corrective_action":
+                rnd = open_round(api.process(a["id"]).get("state") or {})
+                details[a["id"]]["corrective_deadline"] = rnd and rnd.get("deadline")
     except ApiError as err:
         show_error(err)
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import streamlit as st
@@ -9,16 +10,17 @@ import streamlit as st
 from portal import state
 from portal.api_client import ApiClient, ApiError, NotAvailable
 from portal.application_view import findings_table, history_timeline, status_line
-from portal.exporter_data import open_findings, parse_dt
 from portal.footprint_view import footprint_section
-from portal.i18n import current_lang, label, t
-from portal.ui import fetch, fmt_date, fmt_kg, not_available, require_role, show_error
+from portal.i18n import label, t
+from portal.process_data import open_round, round_findings, verifier_findings
+from portal.process_view import findings_history, load_process, round_notice
+from portal.ui import badge, fetch, fmt_date, fmt_kg, not_available, require_role, show_error
 
 
-def certificate_block(api: ApiClient, number: str) -> None:
+def certificate_block(api: ApiClient, number: str) -> dict[str, Any] | None:
     cert = fetch(api.certificate, number)
     if cert is None:
-        return
+        return None
     st.markdown(f"**{t('cert.number')}** `{cert['number']}` · {label('cert_status', cert['status'])}")
     c1, c2, c3 = st.columns(3)
     c1.metric(t("verify.footprint"), fmt_kg(cert.get("total")), help=cert.get("unit"))
@@ -29,7 +31,7 @@ def certificate_block(api: ApiClient, number: str) -> None:
     if key not in cache:
         pdf = fetch(api.certificate_pdf, number)
         if pdf is None:
-            return
+            return cert
         cache[key] = pdf
     d1, d2, d3 = st.columns(3)
     d1.download_button(t("cert.download_pdf"), cache[key], file_name=f"{number}.pdf",
@@ -42,6 +44,7 @@ def certificate_block(api: ApiClient, number: str) -> None:
     else:
         d2.caption(t("cert.label_not_available"))
     d3.link_button(t("cert.public_link"), f"./?cert={number}", icon=":material/qr_code_2:")
+    return cert
 
 
 def cbam_block(api: ApiClient, app: dict[str, Any]) -> None:
@@ -53,28 +56,91 @@ def cbam_block(api: ApiClient, app: dict[str, Any]) -> None:
                            file_name=f"cbam-{app['id'][:8]}.xlsx", icon=":material/table:",
                            key="dl_cbam")
     else:
-        not_available()
+        st.info(t("cbam.not_available"), icon=":material/construction:")
 
 
-def corrective_forms(api: ApiClient, app: dict[str, Any]) -> None:
-    findings = [f for f in open_findings(app) if f.get("id")]
-    if not findings or not api.supports(
-            "POST", "/applications/{application_id}/findings/{finding_id}/corrective-action"):
+def footprint_workbook(api: ApiClient, app: dict[str, Any]) -> None:
+    if not app.get("footprint"):
         return
-    st.markdown(f"##### {t('findings.corrective_title')}")
-    for f in findings:
-        with st.form(f"ca_{f['id']}"):
-            st.markdown(f"`{f.get('rule_id')}` {f.get('message_zh' if current_lang() == 'zh' else 'message_en')}")
-            due = parse_dt(f.get("due"))
-            if due:
-                st.caption(t("findings.due", date=fmt_date(due)))
-            text = st.text_area(t("findings.corrective_action"), key=f"ca_text_{f['id']}")
-            if st.form_submit_button(t("findings.send")) and text.strip():
-                try:
-                    api.corrective_action(app["id"], f["id"], {"description": text.strip()})
-                    st.success(t("findings.sent"))
-                except ApiError as err:
-                    show_error(err)
+    st.download_button(t("footprint.download_xlsx"), lambda: api.footprint_workbook(app["id"]),
+                       file_name=f"footprint-{app['id'][:8]}.xlsx", icon=":material/table:",
+                       key="dl_footprint_xlsx")
+
+
+def renewal_block(api: ApiClient, number: str, status: str | None) -> None:
+    """Open the next cycle before the certificate runs out (a valid certificate only)."""
+    if status != "valid":
+        return
+    with st.expander(t("renewal.title"), icon=":material/autorenew:"):
+        st.caption(t("renewal.help"))
+        if st.button(t("renewal.start"), key=f"renew_{number}", type="primary"):
+            with st.spinner(t("common.loading")):
+                started = fetch(api.renew, number)
+            if started is not None:
+                st.success(t("renewal.started", cycle=started.get("cycle"),
+                             app=str(started.get("application_id", ""))[:8]))
+
+
+def corrective_answer(api: ApiClient, app: dict[str, Any]) -> None:
+    """The verifier's findings; while a corrective-action round is open, one answer per
+    finding, optionally a corrected dossier (JSON) and new evidence, sent in one go."""
+    process = load_process(api, app["id"])
+    if process is None:
+        return
+    if not verifier_findings(process):
+        return
+    st.markdown(f"##### {t('process.verifier_findings')}")
+    round_notice(process)
+    findings_history(process)
+    rnd = open_round(process)
+    if rnd is None or app.get("status") != "corrective_action":
+        return
+    findings = round_findings(process, rnd)
+    with st.form(f"ca_answer_{app['id']}"):
+        st.markdown(f"**{t('findings.corrective_title')}** · "
+                    f"{t('findings.due', date=fmt_date(rnd.get('deadline')))}")
+        answers: dict[str, str] = {}
+        for f in findings:
+            st.markdown(f"{badge('finding_kind', f.get('kind'))} **{', '.join(f.get('lines') or [])}**"
+                        f" — {f.get('description', '')}")
+            answers[f["id"]] = st.text_area(t("findings.corrective_action"), key=f"ca_{f['id']}")
+        dossier_file = st.file_uploader(t("findings.changed_dossier"), type=["json"],
+                                        key=f"ca_dossier_{app['id']}")
+        files = st.file_uploader(t("findings.new_evidence"), type=["pdf", "png", "jpg", "jpeg"],
+                                 accept_multiple_files=True, key=f"ca_files_{app['id']}")
+        sent = st.form_submit_button(t("findings.send"), type="primary", icon=":material/send:")
+    if not sent:
+        return
+    missing = [fid for fid, text in answers.items() if not text.strip()]
+    if missing:
+        st.warning(t("findings.answer_each"))
+        return
+    dossier = None
+    if dossier_file is not None:
+        try:
+            dossier = json.loads(dossier_file.getvalue())
+        except ValueError:
+            st.error(t("findings.bad_dossier"))
+            return
+    with st.status(t("findings.sending"), expanded=True) as box:
+        shas: list[str] = []
+        bar = st.progress(0.0)
+        for i, f in enumerate(files or [], 1):
+            up = fetch(api.upload_evidence, app["id"], f.name, f.getvalue(),
+                       f.type or "application/pdf")
+            if up is None:
+                box.update(state="error")
+                return
+            shas.append(up["blob_sha256"])
+            bar.progress(i / (len(files) + 1), text=f"{f.name} ({i}/{len(files)})")
+        result = fetch(api.answer_corrective_action, app["id"],
+                       {k: v.strip() for k, v in answers.items()}, dossier=dossier,
+                       evidence_sha256=shas)
+        bar.progress(1.0)
+        box.update(state="complete" if result else "error",
+                   label=t("findings.sent") if result else t("findings.sending"))
+    if result is not None:
+        st.success(t("findings.answered", status=label("status", result.get("status"))))
 
 
 def evidence_block(api: ApiClient, app: dict[str, Any]) -> None:
@@ -141,12 +207,14 @@ def main() -> None:
                     t("product.tab_evidence")])
     with tabs[0]:
         footprint_section(api, app)
+        footprint_workbook(api, app)
     with tabs[1]:
         findings_table(app)
-        corrective_forms(api, app)
+        corrective_answer(api, app)
     with tabs[2]:
         if app.get("certificate_number"):
-            certificate_block(api, app["certificate_number"])
+            cert = certificate_block(api, app["certificate_number"])
+            renewal_block(api, app["certificate_number"], cert and cert.get("status"))
         else:
             st.info(t("cert.none_yet"))
         cbam_block(api, app)

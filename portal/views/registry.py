@@ -1,4 +1,4 @@
-"""Certificate registry: browse, and suspend / reinstate / revoke / renew (routes to come)."""
+"""Certificate registry: browse, search, and suspend / reinstate / revoke."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from portal.api_client import CERT_ACTIONS
 from portal.i18n import ENUMS, bound, label, t
 from portal.ui import fetch, fmt_date, fmt_kg, not_available, require_role
 
-ACTIONS = ("suspend", "reinstate", "revoke", "renew")
+ACTIONS = ("suspend", "reinstate", "revoke")  # renewal is the exporter's (product page)
 
 
 def main() -> None:

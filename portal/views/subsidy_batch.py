@@ -56,7 +56,7 @@ def run_batch(numbers: list[str]) -> list[dict[str, Any]] | None:
     results: list[dict[str, Any]] = []
     bar = st.progress(0.0, text=t("batch.progress", i=0, n=len(numbers)))
     for i, number in enumerate(numbers, 1):
-        result = check_number(api, number)
+        result = check_number(api, number, officer=True)
         results.append(result or {"number": number, "status": "error"})
         bar.progress(i / len(numbers), text=t("batch.progress", i=i, n=len(numbers)))
     return results

@@ -28,11 +28,11 @@ def check_text(text: str) -> dict[str, Any] | None:
     if "cert=" in text:
         text = parse_qs(urlparse(text).query).get("cert", [text])[0]
     elif text.upper().startswith("TP1:"):
-        if not api.supports("POST", "/public/verify/seal"):
+        if not api.supports("POST", "/verification/seal"):
             not_available()
             return None
-        return fetch(api.verify_seal, text)
-    return check_number(api, text)
+        return fetch(api.verify_seal, text, officer=True)
+    return check_number(api, text, officer=True)
 
 
 def by_number() -> None:
@@ -79,7 +79,7 @@ def declaration() -> None:
 
 def by_upload(kind: str) -> None:
     api = state.client()
-    route = "/public/verify/qr" if kind == "qr" else "/public/verify/pdf"
+    route = "/verification/qr" if kind == "qr" else "/verification/pdf"
     available = api.supports("POST", route)
     if not available:
         not_available()
@@ -91,9 +91,9 @@ def by_upload(kind: str) -> None:
     with st.spinner(t("verify.checking")):
         if kind == "qr":
             result = fetch(api.verify_qr_image, upload.name, upload.getvalue(),
-                           upload.type or "image/png")
+                           upload.type or "image/png", officer=True)
         else:
-            result = fetch(api.verify_pdf, upload.name, upload.getvalue())
+            result = fetch(api.verify_pdf, upload.name, upload.getvalue(), officer=True)
     show(result)
 
 

@@ -59,7 +59,9 @@ def test_exporter_opens_a_product_with_footprint_and_certificate(
     assert at.title[0].value == "Product"
     assert at.selectbox(key="product_select").value == product["id"]
     assert any(m.label.startswith("Total footprint") for m in at.metric)
-    assert any(d.label == "Download certificate (signed PDF)" for d in at.get("download_button"))
+    downloads = {d.label for d in at.get("download_button")}
+    assert {"Download certificate (signed PDF)", "Download footprint workbook (xlsx)"} <= downloads
+    assert "Apply for renewal" in [b.label for b in at.button]  # a valid certificate renews
     assert po_certificate["number"] in texts(at)
 
 

@@ -165,3 +165,89 @@ def test_batch_reads_numbers_and_writes_excel_friendly_csv() -> None:
     assert read_numbers(b"TP-1234\nTP-5678\n") == ["TP-1234", "TP-5678"]
     out = to_csv([{"number": "TP-1234", "status": "valid", "footprint": 1.5, "unit": None}])
     assert out.startswith("\ufeff".encode()) and b"TP-1234,valid" in out
+
+
+# -- process detail, dossier lines, evidence (portal.process_data, portal.evidence_view) ------
+
+
+def test_each_assignment_refusal_is_named_and_unknown_ones_are_kept() -> None:
+    from portal.process_data import refusal_key
+
+    assert refusal_key("conflict of interest: the verifier belongs to the applicant's "
+                       "organisation") == "assign.reason.coi_applicant"
+    assert refusal_key("rotation: the verifier verified the last 3 consecutive cycles") == \
+        "assign.reason.rotation"
+    assert refusal_key("something new") is None
+
+
+def test_dossier_lines_cover_subassemblies_and_line_tables() -> None:
+    from footprint import demo_dossier
+    from portal.process_data import dossier_lines, evidence_for, line_amount
+
+    content = demo_dossier().model_dump(mode="json")
+    content["subassemblies"]["pcba"]["line_tables"] = [
+        {"kind": "material", "id": ["r1", "r2"], "factor": ["f", "f"], "quantity": [1.5, 2.0],
+         "unit": ["kg", "kg"]}]
+    content["lines"][2]["evidence"] = ["abc123"]
+    lines = {ln["id"]: ln for ln in dossier_lines(content)}
+    assert lines["copper"]["where"] == "" and lines["smt-power"]["where"] == "pcba"
+    assert line_amount(lines["r2"]) == "2 kg" and lines["r2"]["where"] == "pcba"
+    assert line_amount(lines["inbound-components"]) == "1900 km · 0.45 t"
+    files = [{"id": "e1", "blob_sha256": "ABC123", "filename": "bill.pdf"},
+             {"id": "e2", "blob_sha256": "fff", "filename": "other.pdf"}]
+    assert [f["id"] for f in evidence_for(lines["copper"], files)] == ["e1"]
+    assert evidence_for(lines["screws"], files) == []
+
+
+def test_open_round_and_its_findings() -> None:
+    from portal.process_data import open_nonconformities, open_round, round_findings
+
+    state = {"verifier_findings": [
+        {"id": "a", "kind": "major_nc", "status": "open"},
+        {"id": "b", "kind": "observation", "status": "open"},
+        {"id": "c", "kind": "minor_nc", "status": "closed"}],
+        "rounds": [{"round": 1, "status": "answered", "finding_ids": ["c"]},
+                   {"round": 2, "status": "escalated", "finding_ids": ["a"]}]}
+    assert [f["id"] for f in open_nonconformities(state)] == ["a"]
+    rnd = open_round(state)
+    assert rnd is not None and rnd["round"] == 2
+    assert [f["id"] for f in round_findings(state, rnd)] == ["a"]
+    assert open_round({"rounds": [{"status": "answered"}]}) is None
+
+
+def test_a_value_region_is_scaled_and_highlighted_on_the_page_image() -> None:
+    import io
+
+    from PIL import Image
+
+    from portal.evidence_view import highlight
+    from portal.process_data import scale_box
+
+    assert scale_box((100, 50, 200, 70), (595, 842), (1190, 1684)) == (200, 100, 400, 140)
+    page = io.BytesIO()
+    Image.new("RGB", (400, 300), "white").save(page, format="PNG")
+    marked = Image.open(io.BytesIO(highlight(page.getvalue(), [(100, 100, 200, 140)])))
+    assert marked.size == (400, 300)
+    assert marked.getpixel((150, 120)) != (255, 255, 255)  # filled
+    assert marked.getpixel((10, 10)) == (255, 255, 255)  # untouched
+
+
+def test_officer_checks_use_the_signed_in_route_not_the_public_one() -> None:
+    import httpx
+
+    from portal.api_client import ApiClient, Tokens
+
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, json={"number": "TP-1", "status": "valid", "verdict": "green"})
+
+    http = httpx.Client(transport=httpx.MockTransport(handler), base_url="http://api")
+    api = ApiClient(http, lang="en", tokens=Tokens("a", "r"))
+    assert api.officer_verify_number(" TP-1 ")["verdict"] == "green"
+    api.verify_seal("TP1:x", officer=True)
+    api.verify_pdf("c.pdf", b"%PDF", officer=True)
+    api.verify_seal("TP1:x")
+    assert seen == ["/api/v1/verification/certificates/TP-1", "/api/v1/verification/seal",
+                    "/api/v1/verification/pdf", "/api/v1/public/verify/seal"]
