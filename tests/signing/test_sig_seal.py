@@ -43,10 +43,12 @@ AT = NOW + timedelta(days=1)
 
 
 @pytest.fixture(scope="module")
-def claims() -> SealClaims:
+def claims(signer: SignerMaterial) -> SealClaims:
+    # Sealed after the signer exists (the session PKI may be made minutes after collection).
+    issued = datetime.now(UTC).replace(microsecond=0)
     return SealClaims(number="TP-2025-000123", holder_uscc="91350100M000100Y43",
                       product="磷酸铁锂电池包 LFP-280Ah", footprint=78.45, unit="kg CO2e/kWh",
-                      valid_from=FROM, valid_until=UNTIL, issued_at=NOW,
+                      valid_from=FROM, valid_until=UNTIL, issued_at=issued,
                       issuer="Tanpass Certification Body")
 
 

@@ -24,6 +24,7 @@ from store.registry import (
     NOT_YET_VALID,
     StatusChangeRefused,
     find_certificate,
+    printed_validity,
     record_status_change,
     status_at,
     status_list_entries,
@@ -114,7 +115,7 @@ def test_expiry_is_derived_from_the_printed_last_day_in_china_time(sessions) -> 
         assert cert_until.status == "valid"
         cert = find_certificate(s, "TP-2026-000002")
         start, end = validity_window(cert)
-        last = cert.valid_until.date()
+        last = printed_validity(cert)[1]
         assert status_at(s, cert.number, last).status == "valid"
         assert status_at(s, cert.number, last + timedelta(days=1)) == (
             "expired", f"validity ended {last} / 有效期于 {last} 届满", end)

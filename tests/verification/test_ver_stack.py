@@ -40,7 +40,7 @@ from signing import (
     parse_status_list,
 )
 from store import Product, make_engine, session_factory, transaction
-from store.registry import CHINA, find_certificate, record_status_change
+from store.registry import CHINA, find_certificate, printed_validity, record_status_change
 from tests.harness import REPO, Stack
 from tests.signing.conftest import run_tool
 
@@ -99,7 +99,7 @@ def world(shared_stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iter
             engine = make_engine(shared_stack.database_url)
             with session_factory(engine)() as s:
                 row = find_certificate(s, number)
-                seal, until = row.seal or "", row.valid_until.date()
+                seal, until = row.seal or "", printed_validity(row)[1]
             engine.dispose()
             certs[kind] = Issued(number, pdf.content, seal, until)
         _registry_change(shared_stack, certs["revoked"].number, "revoked",
