@@ -72,6 +72,15 @@ REGIME_STANDARD = {
 }
 
 
+# Life-cycle stages as printed on certificates (GB/T 24067-2024 / ISO 14067 stage names).
+STAGE_LABELS = {
+    "raw_material": "原材料获取 Raw material acquisition",
+    "production": "生产 Production",
+    "distribution": "分销 Distribution",
+    "use": "使用 Use",
+    "end_of_life": "寿命终止 End of life",
+}
+
 SYSTEM = "system"  # actor of automatic steps (assessment): no user row
 
 
@@ -314,7 +323,8 @@ class CertificationActivities(ProcessActivities):
                 product_model=product.model,
                 functional_unit=fu_text,
                 footprint_total=float(fp.total),
-                stage_breakdown={k: float(v) for k, v in (result.get("per_stage") or {}).items()},
+                stage_breakdown={STAGE_LABELS.get(k, k): float(v)
+                                 for k, v in (result.get("per_stage") or {}).items()},
                 standard=REGIME_STANDARD.get(inp.regimes[0], "ISO 14067:2018") if inp.regimes else "ISO 14067:2018",
                 rule_packs=list(inp.regimes),
                 verifier_name=verifier.display_name if verifier else inp.verifier_id,
