@@ -19,6 +19,7 @@ from api.routes import (
     applications,
     auth,
     certificates,
+    extras,
     process,
     products,
     public,
@@ -88,7 +89,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     problems.install(app)
     v1 = APIRouter(prefix=API_PREFIX, dependencies=[Depends(authorise)])
     for module in (auth, admin, products, applications, records, process, certificates,
-                   reference, public, verification):
+                   reference, public, verification, extras):
         v1.include_router(module.router)
     app.include_router(v1)
 

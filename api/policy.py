@@ -127,6 +127,15 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/templates/dossier.xlsx"): Access(CASEWORK),
     # reports
     ("GET", "/reports/portfolio.xlsx"): Access(TENANT | ADMIN),
+    # the portal's reads (api/routes/extras.py)
+    ("GET", "/verifiers"): Access(frozenset({"certifier", "admin"})),
+    ("GET", "/applications/{application_id}/evidence/{evidence_id}/extraction"): Access(CASEWORK),
+    ("GET", "/applications/{application_id}/evidence/{evidence_id}/pages/{page}"):
+        Access(CASEWORK),
+    ("GET", "/certificates/{number}/label.svg"): Access(TENANT | frozenset({"certifier", "admin"})),
+    ("GET", "/certificates/{number}/label.png"): Access(TENANT | frozenset({"certifier", "admin"})),
+    ("GET", "/applications/{application_id}/cbam"): Access(CASEWORK),
+    ("GET", "/applications/{application_id}/cbam/communication.xlsx"): Access(CASEWORK),
 }
 
 
@@ -268,6 +277,21 @@ def user_for(session: Session, user: Any, user_id: str) -> User:
     if found is None:
         raise _not_found("user")
     return found
+
+
+def verifiers_query(user: Any):  # noqa: ANN201
+    """Verifiers a certification officer may choose: active users with the verifier role in an
+    accredited verification body (conflicts of interest are judged at assignment)."""
+    import sqlalchemy as sa
+
+    if not has(user, "certifier", "admin"):
+        return select(User).where(User.id == None)  # noqa: E711
+    bodies = select(Organisation.id).where(Organisation.kind == "verification_body",
+                                           Organisation.accredited == True)  # noqa: E712
+    return select(User).where(
+        User.is_active == True,  # noqa: E712
+        User.org_id.in_(bodies),  # type: ignore[attr-defined]
+        sa.cast(User.roles, sa.String).like('%"verifier"%'))
 
 
 def api_keys_query(user: Any):  # noqa: ANN201

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Regime = Literal["cn_label", "eu_battery", "cbam", "pef"]
 # Text without control characters (PostgreSQL refuses NUL; nobody means the others).
@@ -146,6 +146,13 @@ class ActionRead(BaseModel):
     status: str
 
 
+def printed_days(valid_from: datetime, valid_until: datetime) -> tuple[date, date]:
+    """First and last day of validity as the certificate prints them (China calendar days)."""
+    from store.registry import china_date
+
+    return china_date(valid_from), china_date(valid_until)
+
+
 class CertificateRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     number: str
@@ -159,8 +166,17 @@ class CertificateRead(BaseModel):
     issued_at: datetime
     valid_from: datetime
     valid_until: datetime
+    valid_from_day: date | None = Field(
+        default=None, description="First day of validity as printed (China calendar day)")
+    valid_until_day: date | None = Field(
+        default=None, description="Last day of validity as printed (China calendar day)")
     pdf_sha256: str | None
     application_id: str
+
+    @model_validator(mode="after")
+    def _printed_days(self) -> CertificateRead:
+        self.valid_from_day, self.valid_until_day = printed_days(self.valid_from, self.valid_until)
+        return self
 
 
 class PublicVerification(BaseModel):
@@ -176,8 +192,19 @@ class PublicVerification(BaseModel):
     unit: str | None = None
     valid_from: datetime | None = None
     valid_until: datetime | None = None
+    valid_from_day: date | None = Field(
+        default=None, description="First day of validity as printed (China calendar day)")
+    valid_until_day: date | None = Field(
+        default=None, description="Last day of validity as printed (China calendar day)")
     status_reason: str | None = None
     pdf_sha256: str | None = None
+
+    @model_validator(mode="after")
+    def _printed_days(self) -> PublicVerification:
+        if self.valid_from is not None and self.valid_until is not None:
+            self.valid_from_day, self.valid_until_day = printed_days(self.valid_from,
+                                                                     self.valid_until)
+        return self
 
 
 # --- application records ------------------------------------------------------------------
