@@ -31,23 +31,30 @@ from store import (
     FindingRecord,
     FootprintRecord,
     Product,
+    SessionFactory,
+    transaction,
 )
 from workflows import client as wf
 from workflows.types import CertificationInput, ProcessConfig, SubmitDossier
 
 
 async def open_application(
-    session: Session, temporal: Client, user: Any, product: Product, regimes: list[str]
+    sessions: SessionFactory, temporal: Client, user: Any, product: Product, regimes: list[str]
 ) -> Application:
-    """Create the application row and start its workflow; neither survives without the other."""
+    """Create the application row and start its workflow; neither survives without the other.
+
+    The row is written in its own short transaction (``store.transaction``), never through the
+    request's session: that session has already read (policy lookups), and on SQLite a write
+    cannot follow a read snapshot that another writer has since overtaken ("database is locked").
+    """
     settings = get_settings()
     from api.policy import tenant_of
 
-    app = Application(org_id=tenant_of(user), product_id=product.id, regimes=list(regimes),
-                      status="awaiting_submission", workflow_id="", created_by=user.id)
-    app.workflow_id = wf.workflow_id_for(app.id)
-    session.add(app)
-    session.commit()
+    with transaction(sessions) as s:
+        app = Application(org_id=tenant_of(user), product_id=product.id, regimes=list(regimes),
+                          status="awaiting_submission", workflow_id="", created_by=user.id)
+        app.workflow_id = wf.workflow_id_for(app.id)
+        s.add(app)
     try:
         await wf.start_certification(
             temporal,
@@ -61,11 +68,12 @@ async def open_application(
             ),
         )
     except Exception as exc:
-        session.delete(app)
-        session.commit()
+        with transaction(sessions) as s:
+            row = s.get(Application, app.id)
+            if row is not None:
+                s.delete(row)
         raise Problem("unavailable", "The process engine did not start the application.",
                       "流程引擎未能启动申请。") from exc
-    session.refresh(app)
     return app
 
 

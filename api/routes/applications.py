@@ -40,11 +40,12 @@ UPDATE_PROBLEMS = problems_for("rejected", "conflict", "unavailable")
              summary="Open an application (starts its certification process)")
 async def create_application(
     body: ApplicationCreate, user: CurrentUser, session: SessionDep, temporal: TemporalDep,
-    idem: IdempotencyDep,
+    idem: IdempotencyDep, request: Request,
 ) -> Any:
     async def create() -> ApplicationRead:
         product = policy.product_for(session, user, body.product_id)
-        app = await services.open_application(session, temporal, user, product, list(body.regimes))
+        app = await services.open_application(request.app.state.sessions, temporal, user, product,
+                                               list(body.regimes))
         return ApplicationRead.model_validate(app)
 
     return await idem.arun(body, create)

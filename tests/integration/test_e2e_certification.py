@@ -120,3 +120,25 @@ def test_separation_of_duties_and_conflict_of_interest(
     assert refused["status"] == "refused"
     wait_until(lambda: api.get(f"/api/v1/applications/{app['id']}", headers=exporter)
                .json()["status"] == "refused", 30, "refused in store")
+
+
+def test_concurrent_application_creation_never_fails(shared_stack: Stack) -> None:
+    """Eight exporters' requests at once: every one is created (SQLite write contention is a
+    wait, never a 500), each with its own running workflow."""
+    import concurrent.futures
+
+    pw = shared_stack.password
+    with httpx.Client(base_url=shared_stack.api_url, timeout=60) as api:
+        exporter = login(api, "exporter@demo.tanpass", pw)
+        product = check(api.post("/api/v1/products", headers=exporter,
+                                 json={"name": "Smart meter", "model": "DDZY-C8"}))
+
+    def create(_: int) -> int:
+        with httpx.Client(base_url=shared_stack.api_url, timeout=60) as client:
+            r = client.post("/api/v1/applications", headers=exporter,
+                            json={"product_id": product["id"], "regimes": ["cn_label"]})
+            return r.status_code
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(create, range(8)))
+    assert codes == [201] * 8
