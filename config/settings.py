@@ -146,7 +146,9 @@ class Settings(BaseSettings):
             return self.jwt_secret
         if self.mode is Mode.production:
             raise SettingsError("TANPASS_JWT_SECRET must be set in production mode")
-        return dev_secret(self, "jwt_secret")
+        # Generated once per process from var/secrets (a file read per request showed in profiles).
+        self.jwt_secret = dev_secret(self, "jwt_secret")
+        return self.jwt_secret
 
 
 def dev_secret(settings: Settings, name: str, nbytes: int = 32) -> str:

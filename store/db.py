@@ -57,6 +57,11 @@ def _sqlite_engine(sa_url: sa.URL, **kwargs: Any) -> Engine:
     connect_args = kwargs.pop("connect_args", {})
     connect_args.setdefault("check_same_thread", False)
     connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    # A SQLite connection is a file handle: keep enough of them for the API's thread pool
+    # (40 threads) so that connections are reused rather than opened (and PRAGMA'd) per request.
+    if sa_url.database and sa_url.database != ":memory:":
+        kwargs.setdefault("pool_size", 20)
+        kwargs.setdefault("max_overflow", 20)
     engine = sa.create_engine(sa_url, connect_args=connect_args, **kwargs)
 
     @sa.event.listens_for(engine, "connect")
