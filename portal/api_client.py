@@ -283,8 +283,14 @@ class ApiClient:
         """Open the renewal cycle of a valid certificate (exporter): the new application."""
         return self.post(f"/certificates/{number}/renewal")
 
+    def cbam(self, application_id: str) -> dict[str, Any]:
+        """The cbam pack's outputs as of today: SEE, cost estimate, de minimis, findings."""
+        return self.get(f"/applications/{application_id}/cbam")
+
     def cbam_workbook(self, application_id: str) -> bytes:
-        return self.request("GET", f"/applications/{application_id}/cbam/workbook").content
+        """The operator-to-importer communication workbook (xlsx)."""
+        return self.request("GET",
+                            f"/applications/{application_id}/cbam/communication.xlsx").content
 
     # -- certification process (certification body staff, verifier) -------------------------
     def process(self, application_id: str) -> dict[str, Any]:
@@ -301,9 +307,9 @@ class ApiClient:
                          json={"verifier_id": verifier_id})
 
     def verifiers(self) -> list[dict[str, Any]]:
-        """Users holding the verifier role, as far as the API lets this user list them."""
-        return [u for u in self.get_all("/users", role="verifier")
-                if "verifier" in (u.get("roles") or [])]
+        """Verifiers of accredited verification bodies (``GET /verifiers``, certifier and
+        admin): id, name, e-mail, verification body, accreditation."""
+        return self.get_all("/verifiers")
 
     def raise_finding(self, application_id: str, kind: str, lines: list[str],
                       description: str) -> dict[str, Any]:
@@ -344,8 +350,10 @@ class ApiClient:
     def certificate_pdf(self, number: str) -> bytes:
         return self.request("GET", f"/certificates/{number}/pdf").content
 
-    def certificate_label(self, number: str) -> bytes:
-        return self.request("GET", f"/certificates/{number}/label").content
+    def certificate_label(self, number: str, fmt: str = "svg", size_mm: float = 20) -> bytes:
+        """Carbon label artwork, ``fmt`` svg or png, printed size 8-60 mm."""
+        return self.request("GET", f"/certificates/{number}/label.{fmt}",
+                            params={"size_mm": size_mm}).content
 
     def certificate_action(self, number: str, action: str, reason: str) -> dict[str, Any]:
         """``action`` in suspend | reinstate | revoke | renew."""
@@ -356,7 +364,7 @@ class ApiClient:
         return self.get(f"/public/certificates/{number.strip()}")
 
     def public_footprint(self, number: str) -> dict[str, Any]:
-        """Stage and line breakdown behind a public certificate (route to come)."""
+        """Stages and the product tree (sub-assemblies, lines) behind a certificate."""
         return self.get(f"/public/certificates/{number.strip()}/footprint")
 
     def officer_verify_number(self, number: str) -> dict[str, Any]:

@@ -1,15 +1,14 @@
 """One evidence file beside the dossier line it backs.
 
-What the API gives today: the file list, each file's bytes (``GET .../evidence/{id}/content``)
-and, only in the answer to the upload, the extracted fields without their position. Images
-(PNG, JPEG) are shown as they are. A PDF page can only be shown as an image once the API
-renders it, and a value's region only once the API hands out the extraction with provenance
-(page, box); the portal has no PDF renderer of its own. Both routes are used as soon as the
-API's OpenAPI document lists them:
+Images (PNG, JPEG) are shown as they are. For a PDF the portal shows the page each extracted
+value was read from, rendered by the API, with the value's box outlined; the portal has no PDF
+renderer of its own. The routes (used when the API's OpenAPI document lists them):
 
 - ``GET /applications/{application_id}/evidence/{evidence_id}/extraction``: ``values[]`` with
-  ``field, value, unit, confidence, provenance{page, bbox, page_width, page_height}``
+  ``field, value, unit, confidence, provenance{page, bbox, page_width, page_height}`` (PDF
+  points, origin top-left)
 - ``GET /applications/{application_id}/evidence/{evidence_id}/pages/{page}``: the page as PNG
+  (110 dpi; ``X-Points-To-Pixels`` states the scale, the box mapping uses the image size)
 """
 
 from __future__ import annotations

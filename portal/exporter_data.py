@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 CLOSED_FINDING = frozenset({"closed", "resolved", "withdrawn", "accepted", "superseded"})
@@ -24,6 +24,25 @@ def parse_dt(value: Any) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+CHINA = timezone(timedelta(hours=8))
+
+
+def last_valid_day(cert: dict[str, Any]) -> datetime | None:
+    """The start (China time) of the last day of validity the certificate prints
+    (``valid_until_day``; older answers: the China day of ``valid_until``)."""
+    day = cert.get("valid_until_day")
+    if not day:
+        until = parse_dt(cert.get("valid_until"))
+        if until is None:
+            return None
+        day = until.astimezone(CHINA).date().isoformat()
+    try:
+        first = date.fromisoformat(str(day)[:10])
+    except ValueError:
+        return None
+    return datetime(first.year, first.month, first.day, tzinfo=CHINA)
 
 
 def latest_by_regime(product_id: str, applications: list[dict[str, Any]]) -> dict[str, dict]:
@@ -72,10 +91,10 @@ def deadlines(applications: list[dict[str, Any]], certificates: list[dict[str, A
             items.append({"due": parse_dt(detail.get("resubmit_by")), "kind": "resubmit",
                           "ref": app["id"][:8], "application_id": app["id"]})
     for cert in certificates:
-        until = parse_dt(cert.get("valid_until"))
+        until = last_valid_day(cert)
         if until is None or cert.get("status") not in ("valid", "suspended"):
             continue
-        if until < now:
+        if until + timedelta(days=1) <= now:  # the printed last day has ended (China time)
             items.append({"due": until, "kind": "expired", "ref": cert["number"],
                           "application_id": cert.get("application_id")})
         else:

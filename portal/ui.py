@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -93,6 +93,28 @@ def fmt_date(value: str | date | datetime | None) -> str:
         except ValueError:
             return value
     return value.strftime("%Y-%m-%d")
+
+
+CHINA = timezone(timedelta(hours=8))
+
+
+def printed_day(record: dict[str, Any], which: str) -> str:
+    """The first (``which="from"``) or last (``"until"``) day of validity as the certificate
+    prints it: China calendar days. The API gives them as ``valid_from_day`` /
+    ``valid_until_day`` (verification answers give ``valid_from`` / ``valid_until`` as dates);
+    an instant is converted to its China day, never shown as its UTC date."""
+    day = record.get(f"valid_{which}_day")
+    if day:
+        return fmt_date(day)
+    value = record.get(f"valid_{which}")
+    if isinstance(value, str) and len(value) > 10:
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(CHINA)
+    return fmt_date(value)
 
 
 def fmt_kg(value: float | None, unit: str | None = None) -> str:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from portal.api_client import ApiClient, ApiError, NotAvailable
 from portal.i18n import current_lang, label, t
-from portal.ui import fmt_date, fmt_kg, show_error
+from portal.ui import fmt_kg, printed_day, show_error
 
 
 def is_green(result: dict[str, Any]) -> bool:
@@ -98,8 +98,8 @@ def details(result: dict[str, Any]) -> None:
         (t("verify.product"), result.get("product_name")),
         (t("verify.model"), result.get("product_model")),
         (t("verify.footprint"), fmt_kg(result.get("footprint"), result.get("unit"))),
-        (t("verify.valid_from"), fmt_date(result.get("valid_from"))),
-        (t("verify.valid_until"), fmt_date(result.get("valid_until"))),
+        (t("verify.valid_from"), printed_day(result, "from")),
+        (t("verify.valid_until"), printed_day(result, "until")),
         (t("verify.status"), label("cert_status", result.get("status"))),
     ]
     if result.get("status_reason"):
@@ -113,15 +113,59 @@ def details(result: dict[str, Any]) -> None:
 
 
 def footprint_drilldown(api: ApiClient, number: str) -> None:
-    """Stage and line breakdown when the API offers it (public route to come)."""
+    """What a label's QR code opens: total, stage chart and the product tree (sub-assemblies,
+    then lines with their factor and source), from ``GET /public/certificates/{n}/footprint``."""
     if not api.supports("GET", "/public/certificates/{number}/footprint"):
         return
     try:
         data = api.public_footprint(number)
     except ApiError as err:
-        show_error(err)
+        if err.status != 404:
+            show_error(err)
         return
     from portal.footprint_view import stage_chart
 
-    st.subheader(t("footprint.breakdown"))
+    st.subheader(t("public.drilldown"))
+    fu = data.get("functional_unit") or {}
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("verify.product"), str(data.get("product") or "—"),
+              help=str(data.get("product_model") or ""))
+    c2.metric(t("footprint.total"), fmt_kg(data.get("total"), data.get("unit")))
+    c3.metric(t("public.functional_unit"),
+              f"{fu.get('amount', '')} {fu.get('unit', '')}".strip() or "—",
+              help=str(fu.get("description") or ""))
+    st.caption(t("public.factor_set", factor_set=data.get("factor_set") or "—"))
+    st.markdown(f"**{t('footprint.breakdown')}**")
     stage_chart(data.get("per_stage") or {})
+    st.markdown(f"**{t('footprint.tree')}**")
+    tree = data.get("tree")
+    if tree:
+        tree_node(tree, depth=0)
+
+
+def line_rows(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{t("footprint.line"): ln.get("description") or ln.get("line_id"),
+             t("public.line_id"): ln.get("line_id"),
+             t("footprint.stage"): label("stage", ln.get("stage")),
+             "kg CO₂e": float(ln.get("kg_co2e") or 0.0),
+             t("footprint.share"): float(ln.get("share") or 0.0),
+             t("footprint.factor"): ln.get("factor_id") or "—",
+             t("public.source"): ln.get("factor_source") or "—"} for ln in lines]
+
+
+def tree_node(node: dict[str, Any], depth: int) -> None:
+    """One node of the product tree as an expander: its lines, then its sub-assemblies
+    (nested expanders are not allowed, so deeper levels are indented expanders in turn)."""
+    title = (f"{'　' * depth}{node.get('name') or '—'} · {fmt_kg(node.get('total'))} kg CO₂e · "
+             f"{float(node.get('share') or 0.0):.1%}")
+    with st.expander(title, expanded=depth == 0, icon=":material/account_tree:"):
+        lines = node.get("lines") or []
+        if lines:
+            st.dataframe(line_rows(lines), hide_index=True, column_config={
+                t("footprint.share"): st.column_config.ProgressColumn(
+                    format="percent", min_value=0.0, max_value=1.0),
+                "kg CO₂e": st.column_config.NumberColumn(format="%.4g")})
+        else:
+            st.caption(t("public.no_lines"))
+    for child in node.get("children") or []:
+        tree_node(child, depth + 1)

@@ -55,6 +55,9 @@ DYNAMIC: dict[str, tuple[str, ...]] = {
     "check.seal_": ("authentic", "matches_registry"),
     "batch.claim_": ("approved", "rejected", "None"),
     "deadline.": ("corrective_action", "resubmit", "renewal", "expired"),
+    "cbam.est.": ("see_in_scope", "benchmark", "cbam_factor", "certificates_per_t", "price_eur",
+                  "gross_eur_per_t", "deduction_eur_per_t", "net_eur_per_t", "shipment_mass_t",
+                  "net_eur_per_shipment"),
     "intake.reason_": ("evidence_missing", "boundary", "period", "functional_unit", "allocation"),
 }
 

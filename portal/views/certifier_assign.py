@@ -10,7 +10,7 @@ import streamlit as st
 from portal import state
 from portal.api_client import ApiClient, ApiError
 from portal.application_view import status_line
-from portal.i18n import label, t
+from portal.i18n import current_lang, label, t
 from portal.process_data import refusal_key
 from portal.process_view import load_process
 from portal.queue import choose, desk_counts, queue_table
@@ -36,17 +36,30 @@ def earlier_refusals(state_: dict[str, Any], names: dict[str, str]) -> None:
             st.markdown("\n".join(f"- {reason_text(r)}" for r in attempt.get("reasons") or []))
 
 
+def verifier_choice(v: dict[str, Any]) -> str:
+    """How one verifier reads in the list: name, e-mail, verification body, accreditation."""
+    body = v.get("verification_body_zh") if current_lang() == "zh" and \
+        v.get("verification_body_zh") else v.get("verification_body")
+    accredited = t("assign.accredited") if v.get("accredited") else t("assign.not_accredited")
+    return f"{v.get('display_name') or v.get('email')} · {v.get('email', '')} · {body} " \
+           f"({accredited})"
+
+
 def verifier_picker(api: ApiClient) -> tuple[str, dict[str, str]]:
-    """The verifier's id: from the list when the API lets this user see verifiers, else typed."""
+    """The verifier's id, chosen from the API's verifier directory (``GET /verifiers``); typed
+    only when the directory cannot be read."""
     try:
         verifiers = api.verifiers()
     except ApiError:
         verifiers = []
-    names = {v["id"]: f"{v.get('display_name') or v.get('email')} · {v.get('email', '')}"
-             for v in verifiers}
+    names = {v["id"]: verifier_choice(v) for v in verifiers}
     if names:
-        return st.selectbox(t("assign.verifier"), list(names), key="asg_verifier",
-                            format_func=names.__getitem__), names
+        st.caption(t("assign.directory", n=len(names)))
+        chosen = st.selectbox(t("assign.verifier"), list(names), key="asg_verifier",
+                              format_func=names.__getitem__)
+        typed = st.text_input(t("assign.other_id"), key="asg_verifier_id",
+                              help=t("assign.other_id_help")).strip()
+        return typed or chosen, names
     st.caption(t("assign.no_directory"))
     return st.text_input(t("assign.verifier_id"), key="asg_verifier_id").strip(), names
 

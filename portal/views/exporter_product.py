@@ -10,11 +10,21 @@ import streamlit as st
 from portal import state
 from portal.api_client import ApiClient, ApiError, NotAvailable
 from portal.application_view import findings_table, history_timeline, status_line
+from portal.cbam_view import cbam_section
 from portal.footprint_view import footprint_section
 from portal.i18n import label, t
 from portal.process_data import open_round, round_findings, verifier_findings
 from portal.process_view import findings_history, load_process, round_notice
-from portal.ui import badge, fetch, fmt_date, fmt_kg, not_available, require_role, show_error
+from portal.ui import (
+    badge,
+    fetch,
+    fmt_date,
+    fmt_kg,
+    not_available,
+    printed_day,
+    require_role,
+    show_error,
+)
 
 
 def certificate_block(api: ApiClient, number: str) -> dict[str, Any] | None:
@@ -24,8 +34,8 @@ def certificate_block(api: ApiClient, number: str) -> dict[str, Any] | None:
     st.markdown(f"**{t('cert.number')}** `{cert['number']}` · {label('cert_status', cert['status'])}")
     c1, c2, c3 = st.columns(3)
     c1.metric(t("verify.footprint"), fmt_kg(cert.get("total")), help=cert.get("unit"))
-    c2.metric(t("verify.valid_from"), fmt_date(cert.get("valid_from")))
-    c3.metric(t("verify.valid_until"), fmt_date(cert.get("valid_until")))
+    c2.metric(t("verify.valid_from"), printed_day(cert, "from"))
+    c3.metric(t("verify.valid_until"), printed_day(cert, "until"))
     cache: dict[str, bytes] = st.session_state.setdefault("pdf_cache", {})
     key = f"{number}:{cert.get('pdf_sha256')}"
     if key not in cache:
@@ -37,26 +47,27 @@ def certificate_block(api: ApiClient, number: str) -> dict[str, Any] | None:
     d1.download_button(t("cert.download_pdf"), cache[key], file_name=f"{number}.pdf",
                        mime="application/pdf", icon=":material/picture_as_pdf:", type="primary",
                        key=f"dl_pdf_{number}")
-    if api.supports("GET", "/certificates/{number}/label"):
-        d2.download_button(t("cert.download_label"), lambda: api.certificate_label(number),
-                           file_name=f"{number}-label.pdf", mime="application/pdf",
-                           icon=":material/label:", key=f"dl_label_{number}")
-    else:
-        d2.caption(t("cert.label_not_available"))
     d3.link_button(t("cert.public_link"), f"./?cert={number}", icon=":material/qr_code_2:")
+    label_downloads(api, number, d2)
     return cert
 
 
-def cbam_block(api: ApiClient, app: dict[str, Any]) -> None:
-    if "cbam" not in app.get("regimes", []):
+def label_downloads(api: ApiClient, number: str, where: Any) -> None:
+    """Carbon label artwork at a chosen print size: SVG for the printer, PNG at 600 dpi."""
+    if not api.supports("GET", "/certificates/{number}/label.svg"):
+        where.caption(t("cert.label_not_available"))
         return
-    st.markdown(f"##### {t('cbam.title')}")
-    if api.supports("GET", "/applications/{application_id}/cbam/workbook"):
-        st.download_button(t("cbam.download"), lambda: api.cbam_workbook(app["id"]),
-                           file_name=f"cbam-{app['id'][:8]}.xlsx", icon=":material/table:",
-                           key="dl_cbam")
-    else:
-        st.info(t("cbam.not_available"), icon=":material/construction:")
+    size = where.number_input(t("cert.label_size"), min_value=8, max_value=60, value=20,
+                              step=1, key=f"label_size_{number}", help=t("cert.label_size_help"))
+    l1, l2 = where.columns(2)
+    l1.download_button(t("cert.download_label_svg"),
+                       lambda: api.certificate_label(number, "svg", size),
+                       file_name=f"label-{number}-{size}mm.svg", mime="image/svg+xml",
+                       icon=":material/label:", key=f"dl_label_svg_{number}")
+    l2.download_button(t("cert.download_label_png"),
+                       lambda: api.certificate_label(number, "png", size),
+                       file_name=f"label-{number}-{size}mm.png", mime="image/png",
+                       icon=":material/image:", key=f"dl_label_png_{number}")
 
 
 def footprint_workbook(api: ApiClient, app: dict[str, Any]) -> None:
@@ -202,9 +213,14 @@ def main() -> None:
     if app is None:
         return
     status_line(app)
-    tabs = st.tabs([t("product.tab_footprint"), t("product.tab_findings"),
-                    t("product.tab_certificate"), t("product.tab_history"),
-                    t("product.tab_evidence")])
+    names = [t("product.tab_footprint"), t("product.tab_findings"),
+             t("product.tab_certificate"), t("product.tab_history"), t("product.tab_evidence")]
+    if "cbam" in (app.get("regimes") or []):
+        names.append(t("product.tab_cbam"))
+    tabs = st.tabs(names)
+    if len(tabs) > 5:
+        with tabs[5]:
+            cbam_section(api, app)
     with tabs[0]:
         footprint_section(api, app)
         footprint_workbook(api, app)
@@ -217,7 +233,6 @@ def main() -> None:
             renewal_block(api, app["certificate_number"], cert and cert.get("status"))
         else:
             st.info(t("cert.none_yet"))
-        cbam_block(api, app)
     with tabs[3]:
         history_timeline(app)
     with tabs[4]:

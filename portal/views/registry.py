@@ -8,7 +8,7 @@ import streamlit as st
 from portal import state
 from portal.api_client import CERT_ACTIONS
 from portal.i18n import ENUMS, bound, label, t
-from portal.ui import fetch, fmt_date, fmt_kg, not_available, require_role
+from portal.ui import fetch, fmt_kg, not_available, printed_day, require_role
 
 ACTIONS = ("suspend", "reinstate", "revoke")  # renewal is the exporter's (product page)
 
@@ -35,7 +35,7 @@ def main() -> None:
         t("cert.number"): c["number"], t("verify.status"): label("cert_status", c["status"]),
         t("verify.holder"): c["holder_name"], t("verify.product"): c["product_name"],
         t("verify.model"): c["product_model"], t("verify.footprint"): fmt_kg(c["total"], c["unit"]),
-        t("verify.valid_until"): fmt_date(c["valid_until"]),
+        t("verify.valid_until"): printed_day(c, "until"),
     } for c in shown]), hide_index=True)
     if "certifier" not in state.roles():
         return

@@ -65,7 +65,11 @@ def test_a_dossier_walks_through_assignment_review_and_corrective_action(
     assert "Conflict of interest: the verifier belongs to the applicant's organisation." in refusal
     assert "Refused earlier" in "\n".join(e.label for e in at.expander)
     verifier_id = po_api.call("verifier", "GET", "/auth/me")["id"]
-    at.text_input(key="asg_verifier_id").input(verifier_id)
+    assert verifier_id in at.selectbox(key="asg_verifier").options or any(  # the directory
+        "Sichuan Carbon Verification Centre (accredited)" in o
+        for o in at.selectbox(key="asg_verifier").options)
+    at.text_input(key="asg_verifier_id").input("")
+    at.selectbox(key="asg_verifier").set_value(verifier_id)
     at.run()
     at.button(key="asg_submit").click()
     ok(at.run())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import httpx
 import pytest
@@ -46,7 +46,7 @@ def test_problem_details_are_kept_and_language_is_sent() -> None:
 
 def test_missing_route_is_not_available_but_missing_record_is_not() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/label"):
+        if request.url.path.endswith("/label.svg"):
             return httpx.Response(404, json={"title": "Not found", "detail": "Not Found"})
         if request.method == "POST":
             return httpx.Response(405, json={"detail": "Method Not Allowed"})
@@ -156,7 +156,24 @@ def test_deadlines_soonest_first() -> None:
     assert [(i["kind"], i["ref"]) for i in items] == [
         ("expired", "TP-0"), ("renewal", "TP-1"), ("corrective_action", "r"), ("resubmit", "a1")
     ]  # the revoked certificate has no deadline; an undated resubmission comes last
-    assert items[1]["due"] == datetime(2026, 5, 3, tzinfo=UTC)  # 90 days before expiry
+    china = timezone(timedelta(hours=8))
+    assert items[1]["due"] == datetime(2026, 5, 3, tzinfo=china)  # 90 days before the last day
+    # 17:00 UTC on 1 August is already 2 August in China: the printed last day counts
+    late = deadlines([], [{"number": "TP-2", "status": "valid",
+                           "valid_until": "2026-08-01T17:00:00Z"}], {}, now=now)
+    assert late[0]["due"] == datetime(2026, 5, 4, tzinfo=china)
+
+
+def test_validity_is_shown_as_the_printed_china_days() -> None:
+    from portal.ui import printed_day
+
+    cert = {"valid_from": "2026-11-21T17:30:00Z", "valid_until": "2027-11-21T17:30:00Z",
+            "valid_from_day": "2026-11-22", "valid_until_day": "2027-11-22"}
+    assert (printed_day(cert, "from"), printed_day(cert, "until")) == ("2026-11-22", "2027-11-22")
+    older = {"valid_from": "2026-11-21T17:30:00Z", "valid_until": "2027-11-21T17:30:00+00:00"}
+    assert (printed_day(older, "from"), printed_day(older, "until")) == ("2026-11-22", "2027-11-22")
+    answer = {"valid_from": "2026-11-22", "valid_until": "2027-11-22"}  # verification: dates
+    assert printed_day(answer, "until") == "2027-11-22"
 
 
 def test_batch_reads_numbers_and_writes_excel_friendly_csv() -> None:
