@@ -4,13 +4,13 @@ Tanpass: the real issuance activity (``CertificationActivities.issue_certificate
 applications: certificate number, bilingual PDF rendered, COSE seal, PAdES signature with
 timestamp and validation data, blob written, certificate and event rows, audit entry, one
 transaction on a SQLite file.
-Baseline: pyHanko signing the same certificate PDF alone (same key, same in-process
-timestamper), N times. Target (issue 10): ratio >= 0.7.
+Baseline: pyHanko making the same signature on the same certificate PDF alone (same key, same
+in-process timestamper, same PAdES B-LT level with the CRLs in the DSS), N times.
+Target (issue 10): ratio >= 0.7.
 """
 
 from __future__ import annotations
 
-import io
 import sys
 import tempfile
 import time
@@ -74,9 +74,6 @@ def _setup(var: Path, n: int):  # noqa: ANN202 - returns (activities, app ids, v
 
 
 def run(n: int = N_DEFAULT) -> dict:
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-
     from workflows.types import IssueInput
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,7 +91,7 @@ def run(n: int = N_DEFAULT) -> dict:
         numbers = [issue(a) for a in app_ids[1:]]
         tanpass_s = time.perf_counter() - t0
         # the same PDF, unsigned: render it again exactly as issuance did
-        from signing import CertificateData, render_certificate_pdf
+        from signing import CertificateData, render_certificate_pdf, sign_pdf
 
         pdf = render_certificate_pdf(CertificateData(
             number=numbers[0], holder_name="成都智能电表有限公司", holder_uscc="91510100MA61XY2K77",
@@ -104,13 +101,10 @@ def run(n: int = N_DEFAULT) -> dict:
             certifier_name="c", decision_date=datetime.now(UTC).date(),
             valid_from=datetime.now(UTC).date(), valid_until=datetime.now(UTC).date(),
             status_url="http://x", qr_payload="TP1:" + "A" * 400))
-        meta = signers.PdfSignatureMetadata(field_name="Sig", md_algorithm="sha256",
-                                            subfilter=fields.SigSeedSubFilter.PADES)
-        pdf_signer = signers.PdfSigner(meta, signer=signer.signer, timestamper=signer.timestamper)
-
+        # pyHanko alone, making the very signature issuance makes (PAdES B-LT: embedded chain,
+        # RFC 3161 timestamp, CRLs in the DSS): signing.sign_pdf is only that pyHanko call.
         def sign_alone() -> None:
-            out = io.BytesIO()
-            pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), output=out)
+            sign_pdf(pdf, signer, reason="Tanpass certificate", location="Tanpass")
 
         sign_alone()  # warm-up
         t0 = time.perf_counter()
@@ -122,7 +116,7 @@ def run(n: int = N_DEFAULT) -> dict:
     ratio = ours / base
     return BenchRow(
         name="Issuance (render+seal+sign+register)",
-        tanpass=f"{ours:.2f} certs/s", baseline=f"{base:.2f} signatures/s (pyHanko alone)",
+        tanpass=f"{ours:.2f} certs/s", baseline=f"{base:.2f} signatures/s (pyHanko alone, same B-LT signature)",
         ratio=ratio, target=">= 0.7", met=ratio >= 0.7,
         notes=f"{count} certificates, SQLite, dev CA, in-process RFC 3161 timestamper",
         raw={"count": count, "tanpass_s": tanpass_s, "baseline_s": baseline_s},
