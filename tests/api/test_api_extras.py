@@ -246,3 +246,43 @@ def test_printed_validity_days_in_read_models(world: World) -> None:
                 Certificate.number == t.certificate_number)).one()
             cert.valid_from, cert.valid_until = saved
             s.add(cert)
+
+
+def test_label_shows_the_grade_the_cn_label_pack_gave(world: World) -> None:
+    import uuid
+
+    from footprint import Dossier, calculate
+    from store import Application, DossierVersion, FootprintRecord, Product
+    from tests.compliance_rules.cr_builders import citrus
+
+    t = world.tenants["A"]
+    content = citrus()
+    result = calculate(Dossier.model_validate(content))
+    now = utcnow()
+    with transaction(world.app.state.sessions) as s:
+        product = Product(org_id=t.org_id, name="Navel orange", model="A-5kg", category="citrus")
+        s.add(product)
+        s.flush()
+        app = Application(org_id=t.org_id, product_id=product.id, regimes=["cn_label"],
+                          status="certified", workflow_id=f"wf-{uuid.uuid4().hex}",
+                          created_by=t.user_id)
+        s.add(app)
+        s.flush()
+        s.add(DossierVersion(application_id=app.id, version=1, sha256="2" * 64, content=content,
+                             submitted_by=t.user_id))
+        s.add(FootprintRecord(application_id=app.id, dossier_version=1, total=result.total,
+                              unit="kg CO2e/kg", factor_set_id=result.factor_set_id,
+                              factor_set_version=result.factor_set_version,
+                              result=result.model_dump(mode="json")))
+        s.add(Certificate(number="TP-2026-000777", application_id=app.id, org_id=t.org_id,
+                          product_id=product.id, holder_name="Holder A",
+                          holder_uscc="91510100MA61XY2K77", product_name=product.name,
+                          product_model=product.model, total=result.total, unit="kg CO2e/kg",
+                          issued_at=now, valid_from=now, valid_until=now + timedelta(days=365)))
+    r = world.client.get(f"{V1}/certificates/TP-2026-000777/label.svg",
+                         headers=world.auth(EXPORTER))
+    assert r.status_code == 200, r.text
+    assert r.text.count('fill="#ffd700"') == 2 and r.text.count('<polygon') == 5  # 2 of 5 stars
+    plain = world.client.get(f"{V1}/certificates/{t.certificate_number}/label.svg",
+                             headers=world.auth(EXPORTER))
+    assert "<polygon" not in plain.text  # no benchmark chosen: the figure without a grade
