@@ -142,3 +142,33 @@ def test_concurrent_application_creation_never_fails(shared_stack: Stack) -> Non
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         codes = list(pool.map(create, range(8)))
     assert codes == [201] * 8
+
+
+def test_blocking_rule_findings_return_the_dossier_with_the_findings(
+    shared_stack: Stack, shared_api: httpx.Client
+) -> None:
+    """The chosen rule pack runs on submission; a blocking finding returns the dossier to the
+    exporter with the findings listed (zh and en), and a corrected version goes on."""
+    api, pw = shared_api, shared_stack.password
+    exporter = login(api, "exporter@demo.tanpass", pw)
+    product = check(api.post("/api/v1/products", headers=exporter,
+                             json={"name": "Smart meter", "model": "DDZY-B1"}))
+    app = check(api.post("/api/v1/applications", headers=exporter,
+                         json={"product_id": product["id"], "regimes": ["cn_label"]}))
+    bad = demo_dossier().model_dump(mode="json")
+    bad["functional_unit"]["description"] = ""
+    outcome = check(api.post(f"/api/v1/applications/{app['id']}/dossier", headers=exporter,
+                             json=bad))
+    assert outcome["status"] == "returned" and outcome["blocking_findings"] >= 1
+    ids = {f["rule_id"] for f in outcome["findings"]}
+    assert "cn_label.report.functional_unit" in ids
+    detail = check(api.get(f"/api/v1/applications/{app['id']}", headers=exporter))
+    assert detail["status"] == "returned"
+    listed = [f for f in detail["findings"] if f["rule_id"] == "cn_label.report.functional_unit"]
+    assert listed and listed[0]["severity"] == "blocking"
+    assert listed[0]["message_zh"] and listed[0]["message_en"]
+
+    fixed = check(api.post(f"/api/v1/applications/{app['id']}/dossier", headers=exporter,
+                           json=demo_dossier().model_dump(mode="json")))
+    assert fixed["status"] != "returned" and fixed["blocking_findings"] == 0
+    assert fixed["version"] == 2
