@@ -154,3 +154,4 @@ def test_admin_page_renders_in_both_languages(po_stack: PortalStack) -> None:
     assert not at.exception
     assert at.title[0].value == "系统管理"
     assert len(at.tabs) == 4
+    assert "导入新的排放因子库版本" in [h.value for h in at.subheader]  # factor-set import
