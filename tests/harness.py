@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -29,16 +30,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float, what: str, interval: float = 0.1) -> None:
+def wait_until(predicate: Callable[[], Any], timeout: float, what: str,
+               interval: float = 0.1) -> Any:
+    """The first truthy value of ``predicate()`` within ``timeout`` seconds (errors while it
+    is not ready yet are retried and the last one is reported on timeout)."""
     deadline = time.monotonic() + timeout
+    last: BaseException | None = None
     while time.monotonic() < deadline:
         try:
-            if predicate():
-                return
-        except Exception:  # noqa: BLE001 - not ready yet
-            pass
+            value = predicate()
+            if value:
+                return value
+        except Exception as exc:  # noqa: BLE001 - not ready yet
+            last = exc
         time.sleep(interval)
-    raise TimeoutError(f"{what} not reached within {timeout:.0f} s")
+    raise TimeoutError(f"{what} not reached within {timeout:.0f} s (last error: {last!r})")
 
 
 def port_open(port: int) -> bool:

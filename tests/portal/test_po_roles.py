@@ -7,8 +7,9 @@ import uuid
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.harness import wait_until
 from tests.portal.conftest import signed_in
-from tests.portal.po_stack import Api, PortalStack, poll
+from tests.portal.po_stack import Api, PortalStack
 
 pytestmark = pytest.mark.integration
 
@@ -115,7 +116,7 @@ def test_certifier_approves_and_the_certificate_is_issued(po_stack: PortalStack,
     button(at, "Submit decision").click()
     ok(at.run())
     assert "Decision recorded" in texts(at)
-    number = poll(lambda: po_api.call("exporter", "GET", f"/applications/{app['id']}")
+    number = wait_until(lambda: po_api.call("exporter", "GET", f"/applications/{app['id']}")
                   ["certificate_number"], 60, "certificate number")
     assert number
 
