@@ -23,21 +23,14 @@ import httpx
 
 from bench.bench_issuance import _setup
 from bench.common import BenchRow, machine
+from tests.harness import free_port
 
 CONCURRENCY = 8
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _serve(app: str, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
          "--no-access-log", "--log-level", "warning"],

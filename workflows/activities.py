@@ -52,6 +52,7 @@ from workflows.config import process_config
 from workflows.faults import failpoint
 from workflows.process_activities import ProcessActivities
 from workflows.types import (
+    SYSTEM_ACTOR,
     AssessInput,
     AssessOutput,
     ConfigRequest,
@@ -81,7 +82,6 @@ STAGE_LABELS = {
     "end_of_life": "寿命终止 End of life",
 }
 
-SYSTEM = "system"  # actor of automatic steps (assessment): no user row
 
 
 def footprint_unit(amount: float, unit: str) -> str:
@@ -246,7 +246,7 @@ class CertificationActivities(ProcessActivities):
                         application_id=app.id,
                         at=at,
                         status=change.status,
-                        actor_id=None if change.actor_id == SYSTEM else change.actor_id,
+                        actor_id=None if change.actor_id == SYSTEM_ACTOR else change.actor_id,
                         note=change.note,
                         dedup_key=change.dedup_key,
                     )

@@ -43,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
         NONCONFORMITIES,
         OPINIONS,
         POSITIVE_OPINIONS,
+        SYSTEM_ACTOR,
         TERMINAL,
         AppStatus,
         AssessInput,
@@ -105,7 +106,6 @@ RETRY = RetryPolicy(
                                "InvalidReview"],
 )
 
-SYSTEM_ACTOR = "system"
 SUBMITTABLE = {AppStatus.awaiting_submission.value, AppStatus.returned.value}
 LIFE = {AppStatus.certified.value, AppStatus.suspended.value}
 HISTORY_KEPT = 50  # status history entries carried across continue-as-new

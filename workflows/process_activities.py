@@ -41,6 +41,7 @@ from store import (
 )
 from store.registry import StatusChangeRefused, record_status_change
 from workflows.types import (
+    SYSTEM_ACTOR,
     AssignmentCheck,
     AssignmentResult,
     CertificateStatusInput,
@@ -58,8 +59,6 @@ from workflows.types import (
     SurveillanceInput,
     workflow_id_for,
 )
-
-SYSTEM = "system"
 
 
 def _at(value: str) -> datetime:
@@ -347,7 +346,7 @@ class ProcessActivities:
                     row.status = RoundStatus.escalated
                     row.escalated_at = at
                 session.add(row)
-        audit.append(session, actor=SYSTEM, action=f"notification.{inp.kind}",
+        audit.append(session, actor=SYSTEM_ACTOR, action=f"notification.{inp.kind}",
                      entity_type="certificate" if inp.certificate_id else "application",
                      entity_id=inp.certificate_id or inp.application_id,
                      data={"to": inp.recipient_role, "subject": inp.subject_en,
@@ -395,7 +394,7 @@ class ProcessActivities:
                 session.add(app)
                 session.add(ApplicationEvent(
                     application_id=app.id, at=_at(inp.at), status=app_status,
-                    actor_id=None if inp.actor_id == SYSTEM else inp.actor_id,
+                    actor_id=None if inp.actor_id == SYSTEM_ACTOR else inp.actor_id,
                     note=inp.reason, dedup_key=inp.dedup_key))
         return StatusChanged(status=inp.status)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 TASK_QUEUE = "tanpass-certification"
+SYSTEM_ACTOR = "system"  # the actor of automatic steps (assessment, timers): no user row
 
 
 def workflow_id_for(application_id: str) -> str:
