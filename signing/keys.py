@@ -26,12 +26,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.sign import signers
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
-from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from config import Mode
 from signing.errors import DevMaterialRefusedError, KeyMaterialError
 from signing.pki import ensure_dev_pki, is_dev_certificate, make_dev_crl
 from signing.sealkey import SealKey
+from signing.signers import KeyOnceSigner, KeyOnceTimeStamper
 
 
 def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
@@ -87,7 +87,9 @@ def signer_material_from_parts(
         raise KeyMaterialError("signer PKCS#12", "no private key or certificate inside")
     chain = tuple(c for c in others if c != cert)
     roots = tuple(c for c in chain if c.subject == c.issuer) + extra_trust
-    signer = signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password)
+    # parsed once here, not per signature (see signing.signers)
+    signer = KeyOnceSigner.of(
+        signers.SimpleSigner.load_pkcs12_data(p12, other_certs=[], passphrase=password))
     if seal_key is None and isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(
             key.curve, ec.SECP256R1):
         seal_key = SealKey(key, cert)
@@ -109,7 +111,7 @@ def load_dev_signer(var_dir: Path) -> SignerMaterial:
     tsa_key = asn1_keys.PrivateKeyInfo.load(_load_pem_key(pki / "tsa.key.pem").private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption()))
-    timestamper = DummyTimeStamper(tsa_cert=to_asn1(tsa_cert), tsa_key=tsa_key,
+    timestamper = KeyOnceTimeStamper(tsa_cert=to_asn1(tsa_cert), tsa_key=tsa_key,
                                    certs_to_embed=[to_asn1(root)])
     seal = SealKey(_load_pem_key(pki / "seal.key.pem"), _load_pem_cert(pki / "seal.crt.pem"))
     material = signer_material_from_parts(

@@ -1,0 +1,42 @@
+"""The key-once signer and timestamper sign exactly as pyHanko's own classes do."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from pyhanko.sign import signers
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+from signing import SignerMaterial
+from signing.signers import KeyOnceSigner, KeyOnceTimeStamper
+
+
+def test_loaded_material_uses_the_key_once_classes(signer: SignerMaterial) -> None:
+    assert isinstance(signer.signer, KeyOnceSigner)
+    assert isinstance(signer.timestamper, KeyOnceTimeStamper)
+
+
+def test_raw_signature_is_pyhankos_byte_for_byte(signer: SignerMaterial) -> None:
+    ours = signer.signer
+    assert isinstance(ours, KeyOnceSigner)
+    stock = signers.SimpleSigner(signing_cert=ours.signing_cert, signing_key=ours.signing_key,
+                                 cert_registry=ours.cert_registry)
+    data = b"signed attributes of a certificate" * 10
+    assert ours.sign_raw(data, "sha256") == stock.sign_raw(data, "sha256")
+    public = signer.certificate.public_key()  # and it verifies under the signer certificate
+    public.verify(ours.sign_raw(data, "sha256"), data, PKCS1v15(), hashes.SHA256())  # type: ignore[call-arg,union-attr]
+
+
+def test_timestamp_token_signature_is_pyhankos_byte_for_byte(signer: SignerMaterial) -> None:
+    ours = signer.timestamper
+    assert isinstance(ours, KeyOnceTimeStamper)
+    stock = DummyTimeStamper(tsa_cert=ours.tsa_cert, tsa_key=ours.tsa_key,
+                             certs_to_embed=ours.certs_to_embed)
+    tst_info = b"0\x03\x02\x01\x01" * 7
+    at = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+    sig_ours, attrs_ours = ours._sign_tst_info(tst_info, "sha256", at)
+    sig_stock, attrs_stock = stock._sign_tst_info(tst_info, "sha256", at)
+    assert attrs_ours.dump() == attrs_stock.dump()
+    assert sig_ours == sig_stock
