@@ -10,8 +10,9 @@ tests that need an application waiting at that step.
 from __future__ import annotations
 
 import sys
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -32,6 +33,28 @@ def login(client: httpx.Client, email: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
+@dataclass
+class Logins:
+    """Signed-in people, as a portal keeps them: each person logs in once and reuses the bearer
+    token for every action until it nears its end (access tokens last 15 minutes), instead of
+    hashing the password again for every application. Safe to share between threads."""
+
+    max_age_s: float = 600.0
+    _tokens: dict[tuple[str, str], tuple[float, dict[str, str]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def headers(self, client: httpx.Client, email: str, password: str) -> dict[str, str]:
+        key = (str(client.base_url), email)
+        with self._lock:
+            held = self._tokens.get(key)
+        if held is not None and time.monotonic() - held[0] < self.max_age_s:
+            return held[1]
+        headers = login(client, email, password)
+        with self._lock:
+            self._tokens[key] = (time.monotonic(), headers)
+        return headers
+
+
 def check(r: httpx.Response) -> dict:
     if r.status_code >= 400:
         raise RuntimeError(f"{r.request.method} {r.request.url.path} -> {r.status_code}: {r.text}")
@@ -39,11 +62,14 @@ def check(r: httpx.Response) -> dict:
 
 
 def drive(client: httpx.Client, password: str, *, product_name: str = "智能电能表 Smart electricity meter",
-          model: str | None = None) -> DemoRun:
+          model: str | None = None, logins: Logins | None = None) -> DemoRun:
+    """One product from creation to an issued certificate. ``logins``: people already signed
+    in (a fresh :class:`Logins`, i.e. everyone logs in, when not given)."""
     from footprint import demo_dossier
 
-    exporter = login(client, "exporter@demo.tanpass", password)
-    certifier = login(client, "certifier@demo.tanpass", password)
+    logins = logins or Logins()
+    exporter = logins.headers(client, "exporter@demo.tanpass", password)
+    certifier = logins.headers(client, "certifier@demo.tanpass", password)
     model = model or f"DDZY-{int(time.time() * 1000) % 10**7}"
     product = check(client.post("/api/v1/products", headers=exporter,
                                 json={"name": product_name, "model": model, "category": "smart_meter"}))
@@ -54,7 +80,7 @@ def drive(client: httpx.Client, password: str, *, product_name: str = "智能电
                                 json=dossier))
     if outcome["status"] != "intake_review":
         raise RuntimeError(f"dossier returned: {outcome}")
-    advance(client, password, app["id"], "awaiting_decision", dossier=dossier)
+    advance(client, password, app["id"], "awaiting_decision", dossier=dossier, logins=logins)
     check(client.post(f"/api/v1/applications/{app['id']}/decision", headers=certifier,
                       json={"approve": True, "reasons": "verified, no open findings"}))
     deadline = time.monotonic() + 60
@@ -71,7 +97,8 @@ STEPS = ("intake_review", "awaiting_assignment", "awaiting_verification", "await
 
 
 def advance(client: httpx.Client, password: str, application_id: str, to: str, *,
-            dossier: dict | None = None, verifier_email: str = "verifier@demo.tanpass") -> None:
+            dossier: dict | None = None, verifier_email: str = "verifier@demo.tanpass",
+            logins: Logins | None = None) -> None:
     """Move an application whose dossier is in document review (``intake_review``) on to
     ``to``: ``awaiting_assignment`` (review passed), ``awaiting_verification`` (verifier
     assigned) or ``awaiting_decision`` (review work recorded, unmodified opinion)."""
@@ -79,8 +106,9 @@ def advance(client: httpx.Client, password: str, application_id: str, to: str, *
 
     if to not in STEPS:
         raise ValueError(f"advance to one of {STEPS}")
-    certifier = login(client, "certifier2@demo.tanpass", password)  # staff, not the decider
-    verifier = login(client, verifier_email, password)
+    logins = logins or Logins()
+    certifier = logins.headers(client, "certifier2@demo.tanpass", password)  # staff, not the decider
+    verifier = logins.headers(client, verifier_email, password)
     base = f"/api/v1/applications/{application_id}"
     if to == "intake_review":
         return
