@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from footprint.factors import FactorSet, load_factor_set
 from footprint.flatten import Flat, flatten
 from footprint.model import STAGE_ORDER, Dossier
-from footprint.result import FootprintResult, LineColumns, LineTable, TreeNode
+from footprint.result import FootprintResult, LineColumns, LineTable
 from footprint.rows import CLASSES
+from footprint.tree import ProductTree, TreeColumns
 
 ENGINE_VERSION = "1.0.0"
 _NS = len(STAGE_ORDER)
@@ -51,87 +51,74 @@ class Aggregates:
     dqr_weight: float
 
 
-def aggregate(flat: Flat, a: dict[str, np.ndarray] | None = None) -> Aggregates:
+def aggregate(flat: Flat) -> Aggregates:
     """The numeric core: per line, stage, gas, carbon class, tree node; DQR; primary share."""
-    a = flat.arrays() if a is None else a
     names, value, gas, cls, air = flat.rows.matrices()
-    w = a["amount"] * a["mult"]
-    kg = w * value[a["row"]]
-    wr = np.bincount(a["row"], weights=w, minlength=len(value))
+    row, stage = flat.row, flat.stage
+    w = flat.amount * flat.mult
+    kg = w * value[row]
+    wr = np.bincount(row, weights=w, minlength=len(value))
     n = len(flat.nodes)
-    node, stage = a["node"], a["stage"]
-    ns = np.bincount(node * _NS + stage, weights=kg, minlength=n * _NS).reshape(n, _NS)
-    parent = np.fromiter((nd.parent for nd in flat.nodes), dtype=np.intp, count=n)
-    depth = np.fromiter((nd.depth for nd in flat.nodes), dtype=np.intp, count=n)
+    key = np.repeat(flat.chunk_node * _NS, flat.chunk_len)  # node x stages + stage, per line
+    key += stage
+    # (bincount of no lines gives integers: the totals are floats whatever the count)
+    ns = np.bincount(key, weights=kg, minlength=n * _NS).astype(np.float64, copy=False)
+    ns = ns.reshape(n, _NS)
+    parent, depth = flat.nodes.parent, flat.nodes.depth
     for level in range(int(depth.max()), 0, -1):  # deepest first: children before parents
         sel = np.flatnonzero(depth == level)
         np.add.at(ns, parent[sel], ns[sel])
     absk = np.abs(kg)
     abs_total = float(absk.sum())
-    has = ~np.isnan(a["dqr"])
-    dqr_weight = float(absk[has].sum())
-    if dqr_weight > 0:
-        dqr: float | None = float((absk[has] * a["dqr"][has]).sum()) / dqr_weight
-    elif has.any():
-        dqr = float(a["dqr"][has].mean())
+    # the same sums as over absk[mask] when a mask is all or nothing (no copy then)
+    primary = flat.primary
+    if not primary.any():
+        primary_abs = 0.0
+    elif primary.all():
+        primary_abs = abs_total
     else:
-        dqr = None
+        primary_abs = float(absk[primary].sum())
+    q = flat.dqr
+    none = np.isnan(q)
+    dqr: float | None = None
+    if not none.any():
+        dqr_weight = abs_total
+        if dqr_weight > 0:
+            dqr = float((absk * q).sum()) / dqr_weight
+        elif len(q):
+            dqr = float(q.mean())
+    elif none.all():
+        dqr_weight = 0.0
+    else:
+        has = ~none
+        dqr_weight = float(absk[has].sum())
+        dqr = (float((absk[has] * q[has]).sum()) / dqr_weight if dqr_weight > 0
+               else float(q[has].mean()))
     return Aggregates(
         kg=kg, gas_names=names, per_stage=np.bincount(stage, weights=kg, minlength=_NS),
         per_gas=wr @ gas, classes=wr @ cls, aircraft=float(wr @ air), node_stage=ns,
         total=float(kg.sum()), abs_total=abs_total,
-        primary_share=float(absk[a["primary"]].sum()) / abs_total if abs_total else 0.0,
+        primary_share=primary_abs / abs_total if abs_total else 0.0,
         dqr=dqr, dqr_weight=dqr_weight,
     )
 
 
-_NODE_FIELDS = tuple(TreeNode.model_fields)
-_NODE_SET = frozenset(_NODE_FIELDS)
-
-
-def _node(values: tuple[Any, ...]) -> TreeNode:
-    """A TreeNode from values already of the field types, in field order (as model_construct
-    with every field given, without its per-field default handling)."""
-    obj = TreeNode.__new__(TreeNode)
-    object.__setattr__(obj, "__dict__", dict(zip(_NODE_FIELDS, values, strict=True)))
-    object.__setattr__(obj, "__pydantic_fields_set__", set(_NODE_SET))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
-
-
-def build_tree(flat: Flat, agg: Aggregates, node: np.ndarray) -> TreeNode:
-    """Product -> sub-assembly -> line view from the aggregated node totals."""
-    n = len(flat.nodes)
-    total = agg.total
-    order = np.argsort(node, kind="stable").tolist()
-    ends = np.cumsum(np.bincount(node, minlength=n)).tolist()
-    stage_rows = agg.node_stage.tolist()
-    node_totals = agg.node_stage.sum(axis=1).tolist()
-    names = [s.value for s in STAGE_ORDER]
-    children: list[list[TreeNode]] = [[] for _ in range(n)]
-    t: TreeNode | None = None
-    for i in range(n - 1, -1, -1):
-        nd = flat.nodes[i]
-        sub_total = node_totals[i]
-        # every field is computed here from typed arrays: nothing to validate
-        t = _node((nd.path, nd.name, nd.ref, nd.quantity, sub_total,
-                   dict(zip(names, stage_rows[i], strict=True)),
-                   sub_total / total if total else 0.0,
-                   order[ends[i - 1] if i else 0:ends[i]], children[i][::-1]))
-        if nd.parent >= 0:
-            children[nd.parent].append(t)
-    assert t is not None
-    return t
+def build_tree(flat: Flat, agg: Aggregates) -> ProductTree:
+    """Product -> sub-assembly -> line view from the aggregated node totals, as columns."""
+    nd = flat.nodes
+    return ProductTree(columns=TreeColumns(
+        path=nd.path, name=nd.name, ref=nd.ref, quantity=nd.quantity, parent=nd.parent,
+        node_stage=agg.node_stage, stage_names=_STAGE_NAMES, total=agg.total,
+        chunk_node=flat.chunk_node, chunk_start=flat.chunk_start, chunk_len=flat.chunk_len,
+    ))
 
 
 def line_results(flat: Flat, kg: np.ndarray) -> LineTable:
     """The per-line view, kept as the engine's columns (no per-line objects built here)."""
     rows = flat.rows
     return LineTable(columns=LineColumns(
-        line_id=flat.line_id, node=flat.node, node_path=[nd.path for nd in flat.nodes],
-        stage=flat.stage, stage_names=_STAGE_NAMES, kind=flat.kind,
-        description=flat.description, quantity=flat.quantity, unit=flat.unit, row=flat.row,
+        texts=flat.texts, node=flat.node, node_path=flat.nodes.path, stage=flat.stage,
+        stage_names=_STAGE_NAMES, quantity=flat.quantity, row=flat.row,
         factor_id=rows.factor_id, factor_value=rows.value, factor_unit=rows.factor_unit,
         factor_source=rows.source, check=rows.check, kg_co2e=kg, multiplier=flat.mult,
         primary=flat.primary, dqr=flat.dqr,
@@ -144,7 +131,7 @@ class Computed:
 
     flat: Flat
     agg: Aggregates
-    tree: TreeNode
+    tree: ProductTree
     lines: LineTable
 
 
@@ -152,7 +139,7 @@ def compute(dossier: Dossier, fs: FactorSet) -> Computed:
     """Walk the dossier once into arrays; per line, stage, gas, class, tree from those arrays."""
     flat = flatten(dossier, fs)
     agg = aggregate(flat)
-    return Computed(flat, agg, build_tree(flat, agg, flat.node), line_results(flat, agg.kg))
+    return Computed(flat, agg, build_tree(flat, agg), line_results(flat, agg.kg))
 
 
 def calculate(dossier: Dossier, factor_set: FactorSet | None = None, *,

@@ -1,26 +1,34 @@
 """Flatten a dossier tree into columns: one entry per expanded line, one row per factor used.
 
-Two steps, so that the per-line Python work is done once per line *object*, not per expanded
-line, and with as few interpreter steps as possible:
+The work is per *source* and per *tree node*, never per line in Python:
 
-1. :class:`Block` - the own lines of one line list (the dossier's, or one sub-assembly
-   definition's) read into numpy columns: amount in the factor's unit, factor row, stage, DQR,
-   distribution. Fields are read with ``operator.attrgetter`` in C loops, factor and unit
-   look-ups are cached per (factor id, unit) pair, so pint runs once per distinct pair.
-   A definition used in many places is read once per calculation and scaled per use.
-2. :func:`flatten` walks the tree of sub-assembly *uses* (depth first, dossier order), recording
-   one :class:`_Chunk` per run of own lines; :meth:`_Builder.finish` gathers the chunks into the
-   flat arrays with a few vectorised operations (multiplier and allocation per use).
+- a **source** is a run of lines held once in the dossier: the object lines of one line list
+  (a :class:`Block`, read here with ``operator.attrgetter`` in C loops) or the line-table rows
+  of one dossier / sub-assembly (:class:`~footprint.tables.OwnerRows`, numpy columns built and
+  checked when the dossier was validated). Each source gives every line a *code* into its own
+  small key list; a key is resolved to a **pair** (factor row, unit conversion, primary) once
+  per distinct (factor, unit) per calculation. A definition used in many places is one source.
+- :meth:`_Builder.walk` visits the tree of sub-assembly *uses* depth first in dossier order,
+  recording one node per use (path, multiplier, stage override, allocation chain) and one
+  *chunk* (source, line range, node) per run of lines;
+- :meth:`_Builder.finish` concatenates the sources' columns once, maps every line to its pair
+  with one fancy index, and spreads node figures to lines with ``np.repeat``. When every
+  source is used once, whole and in order (bulk data: one table set per part), the
+  concatenation already is dossier order and no gather index is built.
 
-Errors keep their meaning and order: a block notes the first own line whose factor or unit
-fails, and the error is raised when the walk reaches that line in its first use, with that
-use's path - the same line the plain depth-first walk would stop at.
+Factor rows are renumbered in first use along the expanded lines (what a line-by-line walk
+yields); per-line text columns (id, kind, description, unit) and the Monte Carlo parameters are
+concatenated only when read.
+
+Errors keep their meaning and order: a source notes its first line whose factor or unit fails,
+and the error is raised when the walk reaches that line in its first use, with that use's path -
+the same line the plain depth-first walk would stop at.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import attrgetter, is_not
 from typing import Any
@@ -29,7 +37,7 @@ import numpy as np
 
 from footprint.errors import FootprintError, MissingFactorError
 from footprint.factors import Factor, FactorSet
-from footprint.model import STAGE_ORDER, Dossier, Stage, SupplierPCF
+from footprint.model import STAGE_ORDER, Dossier, SupplierPCF
 from footprint.rows import FactorRows
 from footprint.tables import Key, OwnerRows, label, owner_rows
 from footprint.units import conversion
@@ -55,21 +63,30 @@ _PRODUCT: dict[str, tuple[tuple[str, ...], str]] = {
     "transport": (("mass", "distance", "mass_unit", "distance_unit", "mode"), "mode"),
     "use_energy": (("energy_per_year", "years", "unit", "", "factor"), "factor"),
 }
+Alloc = tuple[tuple[float, frozenset[int]], ...]
+"""allocation chain: (factor, stage indexes) of every enclosing allocation, outermost first"""
 
 
 @dataclass
-class Node:
-    path: str
-    name: str
-    ref: str | None
-    parent: int
-    quantity: float
-    depth: int = 0
+class Nodes:
+    """The tree of sub-assembly uses as columns, depth first in dossier order (0 = product)."""
+
+    path: list[str]
+    name: list[str]
+    ref: list[str | None]
+    quantity: list[float]
+    """units of the sub-assembly per reference flow of its parent (1.0 for the product)"""
+    parent: np.ndarray
+    """index of the parent node, -1 for the product"""
+    depth: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.path)
 
 
 @dataclass
 class Block:
-    """Own (non-sub-assembly) lines of one line list, in order, as columns."""
+    """Own (non-sub-assembly) object lines of one line list, in order, as columns."""
 
     line_id: list[str]
     kind: list[str]
@@ -77,58 +94,33 @@ class Block:
     unit: list[str]
     quantity: np.ndarray
     """activity amount as submitted (transport: mass x distance)"""
-    amount: np.ndarray
-    """activity in the factor's unit"""
-    row: np.ndarray
-    stage: np.ndarray
-    primary: np.ndarray
-    dqr: np.ndarray
+    fcols: np.ndarray
+    """(2, lines) floats: amount basis ``aq`` (activity in the factor's unit = aq x the
+    conversion of the line's pair), DQR (NaN: none) - laid out as the tables' columns"""
+    icols: np.ndarray
+    """(2, lines) integers: stage index, code (each line its own: 0, 1, 2 ...)"""
+    pid: np.ndarray
+    """pair (factor row, conversion, primary) per line"""
     dist: np.ndarray
     p1: np.ndarray
     p2: np.ndarray
-    subs: list[tuple[int, Any]]
-    """(number of own lines before it, sub-assembly line), in order"""
     error: tuple[int, FootprintError] | None = None
-    """first own line whose factor or unit cannot be resolved"""
-    offset: int = 0
-    """start of this block's object lines in the concatenated columns"""
-    table: OwnerRows | None = None
-    """the owner's line-table rows (cached columns), after its object lines"""
-    table_error: FootprintError | None = None
-    """first table row whose factor or unit cannot be resolved"""
-    table_offset: int = 0
-    """start of this block's table rows in the concatenated columns"""
+    """first line whose factor or unit cannot be resolved"""
 
     @property
     def n(self) -> int:
-        """number of own object lines (table rows not included)"""
         return len(self.line_id)
 
+    @property
+    def aq(self) -> np.ndarray:
+        return self.fcols[0]  # type: ignore[no-any-return]
 
-@dataclass
-class _Chunk:
-    block: Block
-    start: int
-    end: int
-    node: int
-    mult: float
-    stage: int
-    """stage index of an enclosing sub-assembly line's stage, -1: the lines' own stages"""
-    alloc: int
-    """index into the distinct allocation chains"""
-    table: bool = False
-    """a run of the block's table rows (else of its object lines)"""
+    @property
+    def dqr(self) -> np.ndarray:
+        return self.fcols[1]  # type: ignore[no-any-return]
 
 
-_E = np.zeros(0)
-_EI = np.zeros(0, dtype=np.intp)
-
-
-def _empty_block() -> Block:
-    """Block of an owner without object lines (shared empty arrays, never written)."""
-    return Block(line_id=[], kind=[], description=[], unit=[], quantity=_E, amount=_E, row=_EI,
-                 stage=_EI, primary=np.zeros(0, dtype=bool), dqr=_E,
-                 dist=np.zeros(0, dtype=np.int8), p1=_E, p2=_E, subs=[])
+Source = Block | OwnerRows
 
 
 @dataclass
@@ -136,30 +128,86 @@ class Flat:
     """Columns of the expanded lines, in dossier order (sub-assemblies expanded in place)."""
 
     rows: FactorRows
-    nodes: list[Node]
-    line_id: list[str]
-    kind: list[str]
-    description: list[str]
-    unit: list[str]
-    quantity: np.ndarray
-    amount: np.ndarray
+    nodes: Nodes
     row: np.ndarray
+    amount: np.ndarray
+    """activity in the factor's unit"""
     mult: np.ndarray
+    """occurrences per functional unit (multipliers, reference flows, allocation)"""
     stage: np.ndarray
     node: np.ndarray
     primary: np.ndarray
     dqr: np.ndarray
     """line DQR, NaN where the line has none"""
-    dist: np.ndarray
-    p1: np.ndarray
-    p2: np.ndarray
+    chunks: list[tuple[int, int, int, int]]
+    """runs of consecutive lines of one node, in dossier order: (source, first line in the
+    source, end in the source, node)"""
+    chunk_node: np.ndarray
+    chunk_start: np.ndarray
+    """first line of each run in the expanded lines"""
+    chunk_len: np.ndarray
+    sources: list[Source]
+    gather: np.ndarray | None
+    """line -> position in the concatenated sources; None when they already are in order"""
+    aq: np.ndarray
+    """amount basis (see :class:`Block`)"""
+    _lazy: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.line_id)
+        return len(self.row)
+
+    def _cat(self, name: str) -> np.ndarray:
+        hit = self._lazy.get(name)
+        if hit is None:
+            parts = [getattr(s, name) for s in self.sources]
+            hit = (np.concatenate(parts) if parts
+                   else np.zeros(0, dtype=np.int8 if name == "dist" else np.float64))
+            if self.gather is not None:
+                hit = hit[self.gather]
+            self._lazy[name] = hit
+        return hit  # type: ignore[no-any-return]
+
+    @property
+    def quantity(self) -> np.ndarray:
+        """activity as submitted (for table rows: the amount basis itself)"""
+        if all(isinstance(s, OwnerRows) for s in self.sources):
+            return self.aq
+        return self._cat("quantity")
+
+    @property
+    def dist(self) -> np.ndarray:
+        return self._cat("dist").astype(np.int8, copy=False)
+
+    @property
+    def p1(self) -> np.ndarray:
+        return self._cat("p1")
+
+    @property
+    def p2(self) -> np.ndarray:
+        return self._cat("p2")
+
+    def texts(self) -> tuple[list[str], list[str], list[str], list[str]]:
+        """(line id, kind, description, unit) per line: the sources' lists joined once."""
+        hit: tuple[list[str], list[str], list[str], list[str]] | None = self._lazy.get("texts")
+        if hit is None:
+            cols: tuple[list[str], list[str], list[str], list[str]] = ([], [], [], [])
+            srcs = self.sources
+            for sid, start, end, _ in self.chunks:
+                src = srcs[sid]
+                whole = start == 0 and end == src.n
+                for out, col in zip(cols, (src.line_id, src.kind, src.description, src.unit),
+                                    strict=True):
+                    out += col if whole else col[start:end]
+            hit = self._lazy["texts"] = cols
+        return hit
+
+    @property
+    def line_id(self) -> list[str]:
+        return self.texts()[0]
 
     @property
     def path(self) -> list[str]:
-        prefix = [nd.path + "/" if nd.path else "" for nd in self.nodes]
+        prefix = [p + "/" if p else "" for p in self.nodes.path]
         return [prefix[n] + i for n, i in zip(self.node.tolist(), self.line_id, strict=True)]
 
     def arrays(self) -> dict[str, np.ndarray]:
@@ -225,54 +273,80 @@ def _line_factor(fs: FactorSet, rows: FactorRows, line: Any,
                              message_zh=f"{path} 的行类型 {k!r} 不受支持")
 
 
+def _cat(parts: list[np.ndarray]) -> np.ndarray:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _cat2(parts: list[np.ndarray]) -> np.ndarray:
+    """(k, n) column blocks joined along the lines"""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+
+
 class _Builder:
     def __init__(self, d: Dossier, fs: FactorSet) -> None:
         self.fs = fs
         self.rows = FactorRows(fs, d.gwp_set)
-        self.nodes = [Node(path="", name=d.product.name, ref=None, parent=-1, quantity=1.0)]
-        self.blocks: dict[int, tuple[Any, Block]] = {}
-        self.chunks: list[_Chunk] = []
-        self.allocs: list[tuple[tuple[float, frozenset[int]], ...]] = [()]
-        self.alloc_index: dict[tuple[tuple[float, frozenset[int]], ...], int] = {(): 0}
-        self.pair: dict[tuple[str, str], int] = {}
-        """(factor id, unit) -> index into pair_row / pair_conv: resolved once per pair"""
+        # per node: (path, name, ref, parent, quantity, depth, multiplier, stage override,
+        # allocation chain index), depth first
+        self.nodes: list[tuple[Any, ...]] = []
+        self.chunks: list[tuple[int, int, int, int]] = []
+        """runs of lines of one source in one node: (source, start, end, node)"""
+        self.sources: list[Source] = []
+        self.src_of: dict[int, int] = {}
+        """id(source) -> index in sources (sources in order of first chunk)"""
+        self.src_error: list[FootprintError | None] = []
+        self.kid: list[int] = []
+        """pair per (source, code): each source's codes start at kid_start[source]"""
+        self.kid_start: list[int] = []
+        self.own: dict[int, tuple[Any, Block | None, list[tuple[int, Any]]]] = {}
+        """id(owner) -> (owner kept alive, block of its own object lines, sub-assembly lines)"""
+        self.allocs: list[Alloc] = [()]
+        self.alloc_index: dict[Alloc, int] = {(): 0}
+        self.pair: dict[Key, int] = {}
+        """(factor id, unit) or a table's supplier key -> pair: resolved once per calculation"""
         self.pair_row: list[int] = []
         self.pair_conv: list[float] = []
+        self.pair_primary: list[bool] = []
 
-    # -- step 1: read a line list once ------------------------------------------------------
+    def _new_pair(self, row: int, conv: float, primary: bool) -> int:
+        self.pair_row.append(row)
+        self.pair_conv.append(conv)
+        self.pair_primary.append(primary)
+        return len(self.pair_row) - 1
 
-    def block(self, owner: Any, lines: list[Any], prefix: str) -> Block:
-        hit = self.blocks.get(id(owner))
-        if hit is not None:
-            return hit[1]
-        blk = self._read(lines, prefix) if lines else _empty_block()
-        rows = owner_rows(owner, prefix)
-        if rows is not None:
-            blk.table = rows
-            if not all(map(self.pair.__contains__, rows.keys)):
-                blk.table_error = self._new_keys(rows, prefix)
-        self.blocks[id(owner)] = (owner, blk)  # keep owner alive: its id stays unique
-        return blk
+    # -- sources ----------------------------------------------------------------------------
 
-    def _new_keys(self, rows: OwnerRows, prefix: str) -> FootprintError | None:
-        """Resolve table keys not seen yet: factor row and unit conversion once per distinct
-        (factor, unit) key. Returns the error of the first failing row, if any."""
-        errors: list[tuple[int, FootprintError]] = []
-        for key, first in zip(rows.keys, rows.first, strict=True):
-            if key in self.pair:
-                continue
-            try:
-                row, conv = self._key(key, prefix + rows.line_id[first])
-            except FootprintError as exc:  # raised when the walk reaches the row
-                t, r = rows.where(first)
-                exc.detail.update(table=label(rows.tables[t], t), row=r,
-                                  row_id=rows.line_id[first])
-                errors.append((first, exc))
-                continue
-            self.pair[key] = len(self.pair_row)
-            self.pair_row.append(row)
-            self.pair_conv.append(conv)
-        return min(errors, key=lambda e: e[0])[1] if errors else None
+    def _table_source(self, rows: OwnerRows, prefix: str) -> int:
+        """Register an owner's table rows: a pair per key, resolved once per distinct key."""
+        pair = self.pair
+        kid = list(map(pair.get, rows.keys))
+        error: FootprintError | None = None
+        if None in kid:
+            errors: list[tuple[int, FootprintError]] = []
+            for j, (key, first) in enumerate(zip(rows.keys, rows.first, strict=True)):
+                if kid[j] is not None:
+                    continue
+                try:
+                    row, conv = self._key(key, prefix + rows.line_id[first])
+                except FootprintError as exc:  # raised when the walk reaches the row
+                    t, r = rows.where(first)
+                    exc.detail.update(table=label(rows.tables[t], t), row=r,
+                                      row_id=rows.line_id[first])
+                    errors.append((first, exc))
+                    kid[j] = 0
+                    continue
+                kid[j] = pair[key] = self._new_pair(row, conv, len(key) > 2)
+            if errors:
+                error = min(errors, key=lambda e: e[0])[1]
+        return self._add_source(rows, kid, error)  # type: ignore[arg-type]
+
+    def _add_source(self, src: Source, kid: list[int], error: FootprintError | None) -> int:
+        sid = self.src_of[id(src)] = len(self.sources)
+        self.sources.append(src)
+        self.src_error.append(error)
+        self.kid_start.append(len(self.kid))
+        self.kid += kid
+        return sid
 
     def _key(self, key: Key, path: str) -> tuple[int, float]:
         """Factor row and unit conversion of one distinct table key (see footprint.tables)."""
@@ -282,7 +356,9 @@ class _Builder:
         row = self.rows.add_pcf(SupplierPCF(value=value, unit=pcf_unit, supplier=supplier), fid)
         return row, conversion(unit, self.rows.activity_unit[row], path=path, field="unit")
 
-    def _read(self, lines: list[Any], prefix: str) -> Block:
+    def _own(self, lines: list[Any], prefix: str) -> tuple[Block | None, list[tuple[int, Any]]]:
+        """Split a line list into its sub-assembly lines (with the number of own lines before
+        each) and a block of its own object lines (None when it has none)."""
         kinds = list(map(_KIND, lines))
         subs: list[tuple[int, Any]] = []
         if "subassembly" in kinds:
@@ -295,19 +371,24 @@ class _Builder:
             kinds = list(map(_KIND, own))
         else:
             own = lines
+        return (self._read(own, kinds, prefix) if own else None), subs
+
+    def _read(self, own: list[Any], kinds: list[str], prefix: str) -> Block:
         n = len(own)
         # one C loop per field (zip(*rows) over 100,000 tuples is several times slower)
         ids, stages, descs, dqrs, uncs = (list(map(g, own)) for g in _COMMON)
+        fcols = np.zeros((2, n))
+        fcols[1] = np.nan
+        icols = np.empty((2, n), dtype=np.intp)
+        icols[0] = np.fromiter(map(STAGE_INDEX.__getitem__, stages), dtype=np.intp, count=n)
+        icols[1] = np.arange(n)
         blk = Block(
-            line_id=ids, kind=kinds, description=descs, unit=[""] * n,
-            quantity=np.zeros(n), amount=np.zeros(n), row=np.zeros(n, dtype=np.intp),
-            stage=np.fromiter(map(STAGE_INDEX.__getitem__, stages), dtype=np.intp, count=n),
-            primary=np.zeros(n, dtype=bool), dqr=np.full(n, np.nan),
-            dist=np.zeros(n, dtype=np.int8), p1=np.zeros(n), p2=np.zeros(n), subs=subs,
+            line_id=ids, kind=kinds, description=descs, unit=[""] * n, quantity=np.zeros(n),
+            fcols=fcols, icols=icols, pid=np.zeros(n, dtype=np.intp),
+            dist=np.zeros(n, dtype=np.int8), p1=np.zeros(n), p2=np.zeros(n),
         )
-        if n:
-            self._factors(blk, own, prefix)
-            self._quality(blk, dqrs, uncs)
+        self._factors(blk, own, prefix)
+        self._quality(blk, dqrs, uncs)
         return blk
 
     def _factors(self, blk: Block, own: list[Any], prefix: str) -> None:
@@ -349,8 +430,9 @@ class _Builder:
             except FootprintError as exc:
                 errors.append((i, exc))
                 continue
-            blk.row[i], blk.amount[i], blk.quantity[i] = row, amount, qty
-            blk.unit[i], blk.primary[i] = unit, primary
+            # a pair of its own: conversion 1, the amount already in the factor's unit
+            blk.pid[i] = self._new_pair(row, 1.0, primary)
+            blk.aq[i], blk.quantity[i], blk.unit[i] = amount, qty, unit
         if errors:
             blk.error = min(errors, key=lambda e: e[0])
 
@@ -367,23 +449,19 @@ class _Builder:
                     continue
                 h = pair.get(key)
                 if h is None:
-                    h = len(self.pair_row)
                     try:
                         row, conv = _set_factor(self.fs, self.rows, key[0], key[1],
                                                 prefix + blk.line_id[idx[j]], fld)
                     except FootprintError as exc:  # raised when the walk reaches the line
                         errors.append((idx[j], exc))
-                        row, conv = 0, np.nan
+                        h = self._new_pair(0, np.nan, False)
                     else:
-                        pair[key] = h
-                    self.pair_row.append(row)
-                    self.pair_conv.append(conv)
+                        h = pair[key] = self._new_pair(row, conv, False)
                 pid[j] = h
-        p = np.asarray(pid, dtype=np.intp)
         ix = np.asarray(idx, dtype=np.intp)
-        blk.row[ix] = np.asarray(self.pair_row, dtype=np.intp)[p]
+        blk.pid[ix] = pid
         blk.quantity[ix] = q
-        blk.amount[ix] = q * np.asarray(self.pair_conv, dtype=np.float64)[p]
+        blk.aq[ix] = q
         if len(idx) == len(blk.unit):  # idx ascending and complete: all lines, in order
             blk.unit = list(units)
         else:
@@ -404,114 +482,135 @@ class _Builder:
                            for v in vals]
             blk.p2[idx] = [v[4] if v[0] in ("uniform", "triangular") else 0.0 for v in vals]
 
-    # -- step 2: walk the uses --------------------------------------------------------------
+    # -- the walk over uses -----------------------------------------------------------------
 
-    def alloc(self, chain: tuple[tuple[float, frozenset[int]], ...]) -> int:
-        i = self.alloc_index.get(chain)
-        if i is None:
-            i = self.alloc_index[chain] = len(self.allocs)
-            self.allocs.append(chain)
-        return i
-
-    def emit(self, blk: Block, start: int, end: int, node: int, mult: float, stage: int,
-             alloc: int) -> None:
-        if end <= start:
-            return
+    def _chunk(self, blk: Block, start: int, end: int, node: int) -> None:
         if blk.error is not None and start <= blk.error[0] < end:
             raise blk.error[1]
-        self.chunks.append(_Chunk(blk, start, end, node, mult, stage, alloc))
+        sid = self.src_of.get(id(blk))
+        if sid is None:  # each line its own code: pair per line
+            sid = self._add_source(blk, blk.pid.tolist(), None)
+        self.chunks.append((sid, start, end, node))
 
-    def walk(self, owner: Any, lines: list[Any], chain: Chain, prefix: str, node: int,
-             mult: float, stage_override: Stage | None,
-             allocs: tuple[tuple[float, frozenset[int]], ...]) -> None:
-        blk = self.block(owner, lines, prefix)
-        ov = -1 if stage_override is None else STAGE_INDEX[stage_override]
-        a = self.alloc(allocs)
-        start = 0
-        for pos, line in blk.subs:
-            self.emit(blk, start, pos, node, mult, ov, a)
-            start = pos
-            path = prefix + line.id
-            stage = stage_override or line.stage
-            found = resolve(line.ref, chain)
-            assert found is not None  # validated with the dossier
-            sub, sub_chain = found
-            self.nodes.append(Node(path=path, name=sub.name, ref=line.ref, parent=node,
-                                   quantity=line.quantity, depth=self.nodes[node].depth + 1))
-            sub_allocs = allocs
-            if sub.allocation is not None:
-                stages = frozenset(STAGE_INDEX[s] for s in sub.allocation.stages)
-                sub_allocs = (*allocs, (sub.allocation.factor, stages))
-            self.walk(sub, sub.lines, sub_chain, path + "/", len(self.nodes) - 1,
-                      mult * line.quantity / sub.reference_flow, stage, sub_allocs)
-        self.emit(blk, start, blk.n, node, mult, ov, a)
-        if blk.table is not None and blk.table.n:
-            if blk.table_error is not None:
-                raise blk.table_error
-            self.chunks.append(_Chunk(blk, 0, blk.table.n, node, mult, ov, a, table=True))
+    def walk(self, owner: Any, chain: Chain, prefix: str, node: int, depth: int, mult: float,
+             ov: int, allocs: Alloc, alloc: int) -> None:
+        """Record the uses below ``owner`` (node ``node``) and its runs of lines, in order.
 
-    # -- step 3: gather ---------------------------------------------------------------------
+        ``ov``: stage index that every line below reports in (a sub-assembly line's stage),
+        -1: lines keep their own stages."""
+        lines = owner.lines
+        if lines:
+            hit = self.own.get(id(owner))
+            if hit is None:
+                blk, subs = self._own(lines, prefix)
+                self.own[id(owner)] = (owner, blk, subs)  # owner kept alive: its id stays unique
+            else:
+                _, blk, subs = hit
+            start = 0
+            nodes = self.nodes
+            inner = chain[-1]
+            for pos, line in subs:
+                if pos > start:
+                    assert blk is not None
+                    self._chunk(blk, start, pos, node)
+                    start = pos
+                ref = line.ref
+                sub = inner.get(ref)
+                if sub is not None:  # the innermost registry: the usual case
+                    sub_chain = (*chain, sub.subassemblies)
+                else:
+                    found = resolve(ref, chain)
+                    assert found is not None  # validated with the dossier
+                    sub, sub_chain = found
+                path = prefix + line.id
+                st = ov if ov >= 0 or line.stage is None else STAGE_INDEX[line.stage]
+                q = line.quantity
+                m = mult * q / sub.reference_flow
+                sub_allocs, sa = allocs, alloc
+                if sub.allocation is not None:
+                    stages = frozenset(STAGE_INDEX[s] for s in sub.allocation.stages)
+                    sub_allocs = (*allocs, (sub.allocation.factor, stages))
+                    sa = self.alloc_index.get(sub_allocs, -1)
+                    if sa < 0:
+                        sa = self.alloc_index[sub_allocs] = len(self.allocs)
+                        self.allocs.append(sub_allocs)
+                child = len(nodes)
+                nodes.append((path, sub.name, ref, node, q, depth + 1, m, st, sa))
+                self.walk(sub, sub_chain, path + "/", child, depth + 1, m, st, sub_allocs, sa)
+            if blk is not None and blk.n > start:
+                self._chunk(blk, start, blk.n, node)
+        if owner.line_tables:
+            rows = owner_rows(owner, prefix)
+            assert rows is not None
+            sid = self.src_of.get(id(rows))
+            if sid is None:
+                sid = self._table_source(rows, prefix)
+            if self.src_error[sid] is not None:
+                raise self.src_error[sid]  # type: ignore[misc]
+            self.chunks.append((sid, 0, len(rows.line_id), node))
+
+    # -- gather -----------------------------------------------------------------------------
 
     def finish(self) -> Flat:
-        blocks = [b for _, b in self.blocks.values() if b.n]
-        tables = [b for _, b in self.blocks.values() if b.table is not None]
-        off = 0
-        for b in blocks:
-            b.offset = off
-            off += b.n
-        trows: list[OwnerRows] = []
-        for b in tables:
-            assert b.table is not None
-            b.table_offset = off
-            off += b.table.n
-            trows.append(b.table)
-        # table rows: factor row and conversion per key, spread by the rows' key codes
-        keys: list[Key] = []
-        key_start: list[int] = []
-        for r in trows:
-            key_start.append(len(keys))
-            keys += r.keys
-        computed: dict[str, np.ndarray] = {}
-        if trows:
-            code = (np.concatenate([r.code for r in trows])
-                    + np.repeat(np.asarray(key_start, dtype=np.intp), [r.n for r in trows]))
-            kid = np.fromiter(map(self.pair.__getitem__, keys), dtype=np.intp, count=len(keys))
-            pid = kid[code]
-            qty = np.concatenate([r.quantity for r in trows])
-            computed = {
-                "row": np.asarray(self.pair_row, dtype=np.intp)[pid], "quantity": qty,
-                "amount": qty * np.asarray(self.pair_conv, dtype=np.float64)[pid],
-                "primary": (np.fromiter(map(len, keys), dtype=np.intp, count=len(keys))
-                            > 2)[code],
-            }
-
-        def cat(name: str, dtype: Any) -> np.ndarray:
-            parts = [getattr(b, name) for b in blocks]
-            if trows:
-                if name in computed:
-                    parts.append(computed[name])
-                else:
-                    parts += [getattr(r, name) for r in trows]
-            if not parts:
-                return np.zeros(0, dtype=dtype)
-            return np.concatenate(parts).astype(dtype, copy=False)
-
+        srcs = self.sources
+        path, name, ref, parent, quantity, depth, n_mult, n_ov, n_alloc = zip(*self.nodes,
+                                                                              strict=True)
+        nodes = Nodes(path=list(path), name=list(name), ref=list(ref), quantity=list(quantity),
+                      parent=np.array(parent, dtype=np.intp),
+                      depth=np.array(depth, dtype=np.intp))
         chunks = self.chunks
-        lens = np.fromiter((c.end - c.start for c in chunks), dtype=np.intp, count=len(chunks))
-        starts = np.fromiter(((c.block.table_offset if c.table else c.block.offset) + c.start
-                              for c in chunks), dtype=np.intp, count=len(chunks))
-        total = int(lens.sum())
-        first = np.cumsum(lens) - lens
-        gather = np.repeat(starts - first, lens) + np.arange(total, dtype=np.intp)
-        own_stage = cat("stage", np.intp)[gather]
-        ov = np.repeat(np.fromiter((c.stage for c in chunks), dtype=np.intp, count=len(chunks)),
-                       lens)
-        stage = np.where(ov >= 0, ov, own_stage)
-        mult = np.repeat(np.fromiter((c.mult for c in chunks), dtype=np.float64,
-                                     count=len(chunks)), lens)
+        src_n = [len(s.line_id) for s in srcs]
+        c_src, c_from, c_end, c_nodes = (list(c) for c in zip(*chunks, strict=True)) \
+            if chunks else ([], [], [], [])
+        c_node = np.array(c_nodes, dtype=np.intp)
+        c_len = np.array(c_end, dtype=np.intp) - np.array(c_from, dtype=np.intp)
+        c_first = np.cumsum(c_len) - c_len
+        total = int(c_len.sum())
+        # in order: each source used once, whole, in the order of the sources
+        in_order = len(chunks) == len(srcs) and c_end == src_n and not any(c_from)
+        src_off = np.cumsum([0, *src_n])
+        gather: np.ndarray | None = None
+        if not in_order:
+            gather = (np.repeat(src_off[c_src] + c_from - c_first, c_len)
+                      + np.arange(total, dtype=np.intp))
+        if srcs:
+            f = _cat2([s.fcols for s in srcs])
+            ic = _cat2([s.icols for s in srcs])
+        else:
+            f, ic = np.zeros((2, 0)), np.zeros((2, 0), dtype=np.intp)
+        code = ic[1] + np.repeat(np.asarray(self.kid_start, dtype=np.intp), src_n)
+        kid = np.asarray(self.kid, dtype=np.intp)
+        if gather is None:
+            pid = kid[code]
+            aq, dqr, stage = f[0], f[1], ic[0]
+        else:
+            pid = kid[code[gather]]
+            f = f[:, gather]
+            aq, dqr, stage = f[0], f[1], ic[0][gather]
+        # factor rows in first use along the expanded lines (what a line-by-line walk yields)
+        pair_row = np.asarray(self.pair_row, dtype=np.intp)
+        nrows = len(self.rows.value)
+        first_use = np.full(nrows, total, dtype=np.intp)
+        if gather is None:  # first line of each (source, code): from the sources' key lists
+            firsts = [s.first_line if isinstance(s, OwnerRows) else s.icols[1] for s in srcs]
+            if firsts:
+                pos = _cat(firsts) + np.repeat(src_off[:-1], [len(x) for x in firsts])
+                np.minimum.at(first_use, pair_row[kid], pos)
+        else:
+            np.minimum.at(first_use, pair_row[pid], np.arange(total, dtype=np.intp))
+        used = np.flatnonzero(first_use < total)
+        order = used[np.argsort(first_use[used], kind="stable")]
+        remap = np.zeros(max(nrows, 1), dtype=np.intp)
+        remap[order] = np.arange(len(order), dtype=np.intp)
+        self.rows.reorder(order.tolist())
+        pair_row = remap[pair_row] if len(pair_row) else pair_row
+        ov = [n_ov[n] for n in c_nodes]
+        if any(x >= 0 for x in ov):
+            ovr = np.repeat(np.asarray(ov, dtype=np.intp), c_len)
+            stage = np.where(ovr >= 0, ovr, stage)
+        mult = np.repeat(np.asarray([n_mult[n] for n in c_nodes], dtype=np.float64), c_len)
         if len(self.allocs) > 1:
-            alloc = np.repeat(np.fromiter((c.alloc for c in chunks), dtype=np.intp,
-                                          count=len(chunks)), lens)
+            alloc = np.repeat(np.asarray([n_alloc[n] for n in c_nodes], dtype=np.intp), c_len)
             for ai, chain in enumerate(self.allocs):
                 if not chain:
                     continue
@@ -519,52 +618,29 @@ class _Builder:
                 for factor, stages in chain:  # in chain order, as the allocations nest
                     sel = mine & np.isin(stage, np.fromiter(stages, dtype=np.intp))
                     mult[sel] *= factor
-        line_id: list[str] = []
-        kind: list[str] = []
-        description: list[str] = []
-        unit: list[str] = []
-        for c in chunks:
-            src: Block | OwnerRows | None = c.block.table if c.table else c.block
-            assert src is not None
-            s, e = c.start, c.end
-            if s == 0 and e == len(src.line_id):  # a whole block: no slice copies
-                line_id += src.line_id
-                kind += src.kind
-                description += src.description
-                unit += src.unit
-                continue
-            line_id += src.line_id[s:e]
-            kind += src.kind[s:e]
-            description += src.description[s:e]
-            unit += src.unit[s:e]
-        row = cat("row", np.intp)[gather]
-        # factor rows in first use along the expanded lines (what a line-by-line walk yields)
-        first_use = np.full(len(self.rows.value), total, dtype=np.intp)
-        np.minimum.at(first_use, row, np.arange(total, dtype=np.intp))
-        used = np.flatnonzero(first_use < total)
-        order = used[np.argsort(first_use[used], kind="stable")]
-        remap = np.zeros(max(len(self.rows.value), 1), dtype=np.intp)
-        remap[order] = np.arange(len(order), dtype=np.intp)
-        self.rows.reorder(order.tolist())
         return Flat(
-            rows=self.rows, nodes=self.nodes, line_id=line_id, kind=kind,
-            description=description, unit=unit, quantity=cat("quantity", np.float64)[gather],
-            amount=cat("amount", np.float64)[gather], row=remap[row], mult=mult, stage=stage,
-            node=np.repeat(np.fromiter((c.node for c in chunks), dtype=np.intp,
-                                       count=len(chunks)), lens),
-            primary=cat("primary", bool)[gather], dqr=cat("dqr", np.float64)[gather],
-            dist=cat("dist", np.int8)[gather], p1=cat("p1", np.float64)[gather],
-            p2=cat("p2", np.float64)[gather],
+            rows=self.rows, nodes=nodes, row=pair_row[pid],
+            amount=aq * np.asarray(self.pair_conv, dtype=np.float64)[pid], mult=mult,
+            stage=stage, node=np.repeat(c_node, c_len),
+            primary=np.asarray(self.pair_primary, dtype=bool)[pid], dqr=dqr, chunks=chunks,
+            chunk_node=c_node, chunk_start=c_first, chunk_len=c_len, sources=srcs,
+            gather=gather, aq=aq,
         )
 
 
 def flatten(d: Dossier, fs: FactorSet) -> Flat:
     b = _Builder(d, fs)
-    root: tuple[tuple[float, frozenset[int]], ...] = ()
+    root: Alloc = ()
     if d.allocation is not None:
         root = ((d.allocation.factor, frozenset(STAGE_INDEX[s] for s in d.allocation.stages)),)
-    b.walk(d, d.lines, (d.subassemblies,), "", 0, 1.0 / d.reference_flow, None, root)
+    a = 0
+    if root:
+        a = b.alloc_index[root] = len(b.allocs)
+        b.allocs.append(root)
+    mult = 1.0 / d.reference_flow
+    b.nodes.append(("", d.product.name, None, -1, 1.0, 0, mult, -1, a))
+    b.walk(d, (d.subassemblies,), "", 0, 0, mult, -1, root, a)
     return b.finish()
 
 
-__all__ = ["STAGE_INDEX", "Block", "Flat", "Node", "flatten"]
+__all__ = ["STAGE_INDEX", "Block", "Flat", "Nodes", "flatten"]

@@ -9,14 +9,15 @@ list would, and ``model_validate`` reads it back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from footprint.model import Boundary, FunctionalUnit
+from footprint.tree import ProductTree, TreeNode
 
 
 class LineResult(BaseModel):
@@ -63,24 +64,50 @@ def _line(values: tuple[Any, ...]) -> LineResult:
 
 class LineColumns:
     """The engine's per-line columns. Factor details live once per factor row (``row``); the
-    path is the tree node's path plus the line id, the stage an index into ``stage_names``."""
+    path is the tree node's path plus the line id, the stage an index into ``stage_names``.
+    The text columns (id, kind, description, unit) come from ``texts()``, called on first
+    use (the engine joins the dossier's own lists then)."""
 
-    def __init__(self, *, line_id: list[str], node: np.ndarray, node_path: list[str],
-                 stage: np.ndarray, stage_names: list[str], kind: list[str],
-                 description: list[str], quantity: np.ndarray, unit: list[str], row: np.ndarray,
+    def __init__(self, *, texts: Callable[[], tuple[list[str], list[str], list[str], list[str]]],
+                 node: np.ndarray, node_path: list[str], stage: np.ndarray,
+                 stage_names: list[str], quantity: np.ndarray, row: np.ndarray,
                  factor_id: list[str], factor_value: list[float], factor_unit: list[str],
                  factor_source: list[str], check: list[bool], kg_co2e: np.ndarray,
                  multiplier: np.ndarray, primary: np.ndarray, dqr: np.ndarray) -> None:
-        self.line_id, self.node, self.stage, self.kind = line_id, node, stage, kind
-        self.prefix = [p + "/" if p else "" for p in node_path]
+        self._texts = texts
+        self._prefix: list[str] | None = None
+        self.node, self.node_path, self.stage = node, node_path, stage
         self.stage_names = stage_names
-        self.description, self.quantity, self.unit, self.row = description, quantity, unit, row
+        self.quantity, self.row = quantity, row
         self.factor_id, self.factor_value, self.factor_unit = factor_id, factor_value, factor_unit
         self.factor_source, self.check, self.kg_co2e = factor_source, check, kg_co2e
         self.multiplier, self.primary, self.dqr = multiplier, primary, dqr
 
+    @property
+    def line_id(self) -> list[str]:
+        return self._texts()[0]
+
+    @property
+    def kind(self) -> list[str]:
+        return self._texts()[1]
+
+    @property
+    def description(self) -> list[str]:
+        return self._texts()[2]
+
+    @property
+    def unit(self) -> list[str]:
+        return self._texts()[3]
+
+    @property
+    def prefix(self) -> list[str]:
+        """per tree node, the path prefix of its lines"""
+        if self._prefix is None:
+            self._prefix = [p + "/" if p else "" for p in self.node_path]
+        return self._prefix
+
     def __len__(self) -> int:
-        return len(self.line_id)
+        return len(self.kg_co2e)
 
     def values(self, i: int | None = None) -> Iterator[tuple[Any, ...]]:
         """Per line, the LineResult field values in field order (all lines, or line ``i``)."""
@@ -179,23 +206,6 @@ class LineTable(Sequence[LineResult]):
         )
 
 
-class TreeNode(BaseModel):
-    """Product or sub-assembly instance: totals per functional unit of the product."""
-
-    path: str
-    name: str
-    ref: str | None = None
-    quantity: float = 1.0
-    """units of this sub-assembly per reference flow of its parent"""
-    total: float
-    per_stage: dict[str, float]
-    share: float
-    """share of the product total (0 when the total is 0)"""
-    lines: list[int] = Field(default_factory=list)
-    """indexes into FootprintResult.lines of this node's own lines"""
-    children: list[TreeNode] = Field(default_factory=list)
-
-
 class UncertaintyResult(BaseModel):
     draws: int
     seed: int
@@ -225,7 +235,8 @@ class FootprintResult(BaseModel):
     """aircraft transport emissions (included in fossil, reported separately)"""
     lines: LineTable
     """per line, in dossier order (a sequence of LineResult)"""
-    tree: TreeNode
+    tree: ProductTree
+    """product -> sub-assembly -> lines; reads as the root TreeNode (footprint.tree)"""
     primary_data_share: float
     dqr: float | None
     dqr_coverage: float
@@ -237,3 +248,7 @@ class FootprintResult(BaseModel):
     dossier_sha256: str
     engine_version: str
     uncertainty: UncertaintyResult | None = None
+
+
+__all__ = ["FootprintResult", "LineColumns", "LineResult", "LineTable", "ProductTree", "TreeNode",
+           "UncertaintyResult"]

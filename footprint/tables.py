@@ -63,24 +63,41 @@ class OwnerRows:
     description: list[str]
     unit: list[str]
     """activity unit as submitted ("kg", "t*km" for transport)"""
-    quantity: np.ndarray
-    """activity amount as submitted (transport: mass x distance)"""
-    stage: np.ndarray
-    dqr: np.ndarray
+    fcols: np.ndarray
+    """(2, rows) floats: quantity (activity amount as submitted; transport: mass x
+    distance), DQR (NaN: none) - one array, so the engine joins owners in one step"""
+    icols: np.ndarray
+    """(2, rows) integers: stage index, code (index into ``keys``)"""
     dist: np.ndarray
     p1: np.ndarray
     p2: np.ndarray
-    code: np.ndarray
-    """index into ``keys`` per row"""
     keys: list[Key]
     first: list[int]
     """first row of each key (errors for a key name this row)"""
+    first_line: np.ndarray
+    """``first`` as an array (the engine orders factor rows by first use from it)"""
     starts: list[int]
     """first row of each table"""
 
     @property
     def n(self) -> int:
         return len(self.line_id)
+
+    @property
+    def quantity(self) -> np.ndarray:
+        return self.fcols[0]  # type: ignore[no-any-return]
+
+    @property
+    def dqr(self) -> np.ndarray:
+        return self.fcols[1]  # type: ignore[no-any-return]
+
+    @property
+    def stage(self) -> np.ndarray:
+        return self.icols[0]  # type: ignore[no-any-return]
+
+    @property
+    def code(self) -> np.ndarray:
+        return self.icols[1]  # type: ignore[no-any-return]
 
     def where(self, i: int) -> tuple[int, int]:
         """(table index, row in table) of owner row ``i``."""
@@ -348,10 +365,11 @@ def owner_rows(owner: Any, prefix: str, object_ids: Sequence[str] = ()) -> Owner
 
     rows = OwnerRows(
         tables=tuple(tables), line_id=line_id, kind=kind, description=description, unit=unit,
-        quantity=cat([c.quantity for c in cols]), stage=cat([c.stage for c in cols]),
-        dqr=cat([c.dqr for c in cols]), dist=cat([c.dist for c in cols]),
-        p1=cat([c.p1 for c in cols]), p2=np.zeros(starts[-1]), code=cat(codes), keys=keys,
-        first=first, starts=starts[:-1],
+        fcols=np.stack([cat([c.quantity for c in cols]), cat([c.dqr for c in cols])]),
+        icols=np.stack([cat([c.stage for c in cols]), cat(codes)]),
+        dist=cat([c.dist for c in cols]), p1=cat([c.p1 for c in cols]),
+        p2=np.zeros(starts[-1]), keys=keys, first=first,
+        first_line=np.asarray(first, dtype=np.intp), starts=starts[:-1],
     )
     _check_ids(rows, tables, prefix, object_ids)
     owner.__pydantic_private__["_rows"].rows = rows
