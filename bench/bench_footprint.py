@@ -278,6 +278,7 @@ def run(lines: int = 100_000, mc_lines: int = 10_000, mc_draws: int = 10_000,
     def cold() -> Any:
         for o in owners:  # drop the numpy columns built at validation
             o._rows.rows = None
+        d._joined.rows = None  # and the dossier's joined rows
         return compute(d, fs)
 
     t_cold, c_cold, _ = _best(cold, repeat)

@@ -56,7 +56,8 @@ def aggregate(flat: Flat) -> Aggregates:
     names, value, gas, cls, air = flat.rows.matrices()
     row, stage = flat.row, flat.stage
     w = flat.amount * flat.mult
-    kg = w * value[row]
+    kg = value[row]
+    kg *= w  # w x value
     wr = np.bincount(row, weights=w, minlength=len(value))
     n = len(flat.nodes)
     key = np.repeat(flat.chunk_node * _NS, flat.chunk_len)  # node x stages + stage, per line
@@ -71,20 +72,20 @@ def aggregate(flat: Flat) -> Aggregates:
     absk = np.abs(kg)
     abs_total = float(absk.sum())
     # the same sums as over absk[mask] when a mask is all or nothing (no copy then)
-    primary = flat.primary
-    if not primary.any():
+    pp = flat.pair_primary  # no pair primary: no line is; every pair: every line
+    if not pp.any():
         primary_abs = 0.0
-    elif primary.all():
+    elif pp.all():
         primary_abs = abs_total
     else:
-        primary_abs = float(absk[primary].sum())
+        primary_abs = float(absk[flat.primary].sum())
     q = flat.dqr
     none = np.isnan(q)
     dqr: float | None = None
     if not none.any():
         dqr_weight = abs_total
         if dqr_weight > 0:
-            dqr = float((absk * q).sum()) / dqr_weight
+            dqr = float(np.multiply(absk, q, out=w).sum()) / dqr_weight  # (w is spent)
         elif len(q):
             dqr = float(q.mean())
     elif none.all():
@@ -117,11 +118,11 @@ def line_results(flat: Flat, kg: np.ndarray) -> LineTable:
     """The per-line view, kept as the engine's columns (no per-line objects built here)."""
     rows = flat.rows
     return LineTable(columns=LineColumns(
-        texts=flat.texts, node=flat.node, node_path=flat.nodes.path, stage=flat.stage,
+        texts=flat.texts, node=lambda: flat.node, node_path=flat.nodes.path, stage=flat.stage,
         stage_names=_STAGE_NAMES, quantity=flat.quantity, row=flat.row,
         factor_id=rows.factor_id, factor_value=rows.value, factor_unit=rows.factor_unit,
         factor_source=rows.source, check=rows.check, kg_co2e=kg, multiplier=flat.mult,
-        primary=flat.primary, dqr=flat.dqr,
+        primary=lambda: flat.primary, dqr=flat.dqr,
     ))
 
 

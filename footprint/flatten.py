@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import attrgetter, is_not
+from operator import attrgetter, is_, is_not
 from typing import Any
 
 import numpy as np
@@ -39,7 +39,15 @@ from footprint.errors import FootprintError, MissingFactorError
 from footprint.factors import Factor, FactorSet
 from footprint.model import STAGE_ORDER, Dossier, SupplierPCF
 from footprint.rows import FactorRows
-from footprint.tables import Key, OwnerRows, label, owner_rows
+from footprint.tables import (
+    DossierRows,
+    Key,
+    OwnerRows,
+    join_rows,
+    joined_cache,
+    label,
+    owner_rows,
+)
 from footprint.units import conversion
 from footprint.validation import Chain, resolve
 
@@ -135,8 +143,10 @@ class Flat:
     mult: np.ndarray
     """occurrences per functional unit (multipliers, reference flows, allocation)"""
     stage: np.ndarray
-    node: np.ndarray
-    primary: np.ndarray
+    pid: np.ndarray
+    """pair per line (factor row, conversion, primary)"""
+    pair_primary: np.ndarray
+    """per pair: the line's figure is primary data (supplier PCF, instrument, own gas)"""
     dqr: np.ndarray
     """line DQR, NaN where the line has none"""
     chunks: list[tuple[int, int, int, int]]
@@ -165,6 +175,22 @@ class Flat:
             if self.gather is not None:
                 hit = hit[self.gather]
             self._lazy[name] = hit
+        return hit  # type: ignore[no-any-return]
+
+    @property
+    def primary(self) -> np.ndarray:
+        """per line: primary data (made on first use)"""
+        hit = self._lazy.get("primary")
+        if hit is None:
+            hit = self._lazy["primary"] = self.pair_primary[self.pid]
+        return hit  # type: ignore[no-any-return]
+
+    @property
+    def node(self) -> np.ndarray:
+        """tree node per line (made on first use)"""
+        hit = self._lazy.get("node")
+        if hit is None:
+            hit = self._lazy["node"] = np.repeat(self.chunk_node, self.chunk_len)
         return hit  # type: ignore[no-any-return]
 
     @property
@@ -284,6 +310,7 @@ def _cat2(parts: list[np.ndarray]) -> np.ndarray:
 
 class _Builder:
     def __init__(self, d: Dossier, fs: FactorSet) -> None:
+        self.d = d
         self.fs = fs
         self.rows = FactorRows(fs, d.gwp_set)
         # per node: (path, name, ref, parent, quantity, depth, multiplier, stage override,
@@ -292,12 +319,13 @@ class _Builder:
         self.chunks: list[tuple[int, int, int, int]] = []
         """runs of lines of one source in one node: (source, start, end, node)"""
         self.sources: list[Source] = []
+        """every run of lines held once in the dossier, in order of first chunk"""
         self.src_of: dict[int, int] = {}
-        """id(source) -> index in sources (sources in order of first chunk)"""
-        self.src_error: list[FootprintError | None] = []
-        self.kid: list[int] = []
-        """pair per (source, code): each source's codes start at kid_start[source]"""
-        self.kid_start: list[int] = []
+        """id(source) -> index in sources"""
+        self.src_prefix: list[str] = []
+        """path prefix of each source's first use (errors name that use)"""
+        self.blocks = 0
+        """how many sources are blocks of object lines"""
         self.own: dict[int, tuple[Any, Block | None, list[tuple[int, Any]]]] = {}
         """id(owner) -> (owner kept alive, block of its own object lines, sub-assembly lines)"""
         self.allocs: list[Alloc] = [()]
@@ -316,37 +344,85 @@ class _Builder:
 
     # -- sources ----------------------------------------------------------------------------
 
-    def _table_source(self, rows: OwnerRows, prefix: str) -> int:
-        """Register an owner's table rows: a pair per key, resolved once per distinct key."""
-        pair = self.pair
-        kid = list(map(pair.get, rows.keys))
-        error: FootprintError | None = None
-        if None in kid:
-            errors: list[tuple[int, FootprintError]] = []
-            for j, (key, first) in enumerate(zip(rows.keys, rows.first, strict=True)):
-                if kid[j] is not None:
-                    continue
-                try:
-                    row, conv = self._key(key, prefix + rows.line_id[first])
-                except FootprintError as exc:  # raised when the walk reaches the row
-                    t, r = rows.where(first)
-                    exc.detail.update(table=label(rows.tables[t], t), row=r,
-                                      row_id=rows.line_id[first])
-                    errors.append((first, exc))
-                    kid[j] = 0
-                    continue
-                kid[j] = pair[key] = self._new_pair(row, conv, len(key) > 2)
-            if errors:
-                error = min(errors, key=lambda e: e[0])[1]
-        return self._add_source(rows, kid, error)  # type: ignore[arg-type]
-
-    def _add_source(self, src: Source, kid: list[int], error: FootprintError | None) -> int:
+    def _add_source(self, src: Source, prefix: str) -> int:
         sid = self.src_of[id(src)] = len(self.sources)
         self.sources.append(src)
-        self.src_error.append(error)
-        self.kid_start.append(len(self.kid))
-        self.kid += kid
+        self.src_prefix.append(prefix)
         return sid
+
+    def _table_pairs(self, rows: OwnerRows, prefix: str) -> tuple[list[int],
+                                                                  FootprintError | None]:
+        """Pair per key of an owner's table rows, resolved once per distinct key, and the
+        error of its first row whose factor or unit fails."""
+        pair = self.pair
+        kid: list[int | None] = list(map(pair.get, rows.keys))
+        if None not in kid:
+            return kid, None  # type: ignore[return-value]
+        errors: list[tuple[int, FootprintError]] = []
+        for j, (key, first) in enumerate(zip(rows.keys, rows.first, strict=True)):
+            if kid[j] is not None:
+                continue
+            try:
+                row, conv = self._key(key, prefix + rows.line_id[first])
+            except FootprintError as exc:  # raised when the walk reaches the row
+                t, r = rows.where(first)
+                exc.detail.update(table=label(rows.tables[t], t), row=r,
+                                  row_id=rows.line_id[first])
+                errors.append((first, exc))
+                kid[j] = 0
+                continue
+            kid[j] = pair[key] = self._new_pair(row, conv, len(key) > 2)
+        return kid, min(errors, key=lambda e: e[0])[1] if errors else None  # type: ignore[return-value]
+
+    def _source_pairs(self) -> tuple[np.ndarray, list[int]]:
+        """Per source, the pair of each of its codes (tables: per key; blocks: per line), all
+        sources' lists joined, with each source's start. Raises the error the depth-first walk
+        meets first (errors are noted per source and raised in line order)."""
+        kid: list[int] = []
+        start: list[int] = []
+        errors: list[tuple[int, FootprintError] | None] = []
+        for src, prefix in zip(self.sources, self.src_prefix, strict=True):
+            start.append(len(kid))
+            if isinstance(src, OwnerRows):
+                k, err = self._table_pairs(src, prefix)
+                kid += k
+                errors.append(None if err is None else (0, err))
+            else:
+                kid += src.pid.tolist()
+                errors.append(src.error)
+        if any(e is not None for e in errors):
+            for sid, lo, hi, _ in self.chunks:
+                e = errors[sid]
+                if e is not None and lo <= e[0] < hi:
+                    raise e[1]
+        return np.asarray(kid, dtype=np.intp), start
+
+    def _joined(self) -> DossierRows | None:
+        """The dossier's joined table rows when every source is an owner's table rows: the
+        cached join when it is of exactly these rows (validation joins them in this order),
+        else joined now (and cached). None when some source is a block of object lines."""
+        srcs = self.sources
+        if self.blocks or not srcs:
+            return None
+        cache = joined_cache(self.d)
+        hit: DossierRows | None = cache.rows
+        if hit is None or len(hit.owners) != len(srcs) or not all(map(is_, hit.owners, srcs)):
+            hit = cache.rows = join_rows(srcs)  # type: ignore[arg-type]
+        return hit
+
+    def _joined_pairs(self, joined: DossierRows) -> np.ndarray | None:
+        """Pair per key of the dossier's key list; None when a key fails (the per-source
+        resolution then finds the error the walk meets first, with its path)."""
+        pair = self.pair
+        kid = list(map(pair.get, joined.keys))
+        for j, key in enumerate(joined.keys):
+            if kid[j] is None:
+                try:
+                    row, conv = self._key(key, "")
+                except FootprintError:
+                    return None
+                kid[j] = pair[key] = self._new_pair(row, conv, len(key) > 2)
+        return np.asarray(kid, dtype=np.intp)
 
     def _key(self, key: Key, path: str) -> tuple[int, float]:
         """Factor row and unit conversion of one distinct table key (see footprint.tables)."""
@@ -484,12 +560,11 @@ class _Builder:
 
     # -- the walk over uses -----------------------------------------------------------------
 
-    def _chunk(self, blk: Block, start: int, end: int, node: int) -> None:
-        if blk.error is not None and start <= blk.error[0] < end:
-            raise blk.error[1]
+    def _chunk(self, blk: Block, start: int, end: int, node: int, prefix: str) -> None:
         sid = self.src_of.get(id(blk))
-        if sid is None:  # each line its own code: pair per line
-            sid = self._add_source(blk, blk.pid.tolist(), None)
+        if sid is None:
+            sid = self._add_source(blk, prefix)
+            self.blocks += 1
         self.chunks.append((sid, start, end, node))
 
     def walk(self, owner: Any, chain: Chain, prefix: str, node: int, depth: int, mult: float,
@@ -512,16 +587,13 @@ class _Builder:
             for pos, line in subs:
                 if pos > start:
                     assert blk is not None
-                    self._chunk(blk, start, pos, node)
+                    self._chunk(blk, start, pos, node, prefix)
                     start = pos
                 ref = line.ref
-                sub = inner.get(ref)
-                if sub is not None:  # the innermost registry: the usual case
-                    sub_chain = (*chain, sub.subassemblies)
-                else:
-                    found = resolve(ref, chain)
-                    assert found is not None  # validated with the dossier
-                    sub, sub_chain = found
+                sub = inner.get(ref)  # the innermost registry first: the usual case
+                found = (sub, None) if sub is not None else resolve(ref, chain)
+                assert found is not None  # validated with the dossier
+                sub = found[0]
                 path = prefix + line.id
                 st = ov if ov >= 0 or line.stage is None else STAGE_INDEX[line.stage]
                 q = line.quantity
@@ -536,18 +608,29 @@ class _Builder:
                         self.allocs.append(sub_allocs)
                 child = len(nodes)
                 nodes.append((path, sub.name, ref, node, q, depth + 1, m, st, sa))
-                self.walk(sub, sub_chain, path + "/", child, depth + 1, m, st, sub_allocs, sa)
+                if sub.lines:
+                    sub_chain = found[1] or (*chain, sub.subassemblies)
+                    self.walk(sub, sub_chain, path + "/", child, depth + 1, m, st, sub_allocs,
+                              sa)
+                elif sub.line_tables:  # a leaf: its tables only (no walk of its own)
+                    self._tables(sub, path + "/", child)
             if blk is not None and blk.n > start:
-                self._chunk(blk, start, blk.n, node)
+                self._chunk(blk, start, blk.n, node, prefix)
         if owner.line_tables:
+            self._tables(owner, prefix, node)
+
+    def _tables(self, owner: Any, prefix: str, node: int) -> None:
+        """The owner's table rows: one source (cached arrays), one run of lines."""
+        rows: OwnerRows | None = owner.__pydantic_private__["_rows"].rows
+        if rows is None or rows.tables != tuple(owner.line_tables):  # identity: unchanged
             rows = owner_rows(owner, prefix)
             assert rows is not None
+        n = len(rows.line_id)
+        if n:
             sid = self.src_of.get(id(rows))
             if sid is None:
-                sid = self._table_source(rows, prefix)
-            if self.src_error[sid] is not None:
-                raise self.src_error[sid]  # type: ignore[misc]
-            self.chunks.append((sid, 0, len(rows.line_id), node))
+                sid = self._add_source(rows, prefix)
+            self.chunks.append((sid, 0, n, node))
 
     # -- gather -----------------------------------------------------------------------------
 
@@ -573,31 +656,40 @@ class _Builder:
         if not in_order:
             gather = (np.repeat(src_off[c_src] + c_from - c_first, c_len)
                       + np.arange(total, dtype=np.intp))
-        if srcs:
-            f = _cat2([s.fcols for s in srcs])
-            ic = _cat2([s.icols for s in srcs])
+        joined = self._joined()
+        jkid = None if joined is None else self._joined_pairs(joined)
+        if joined is not None and jkid is not None:  # one key list for the dossier
+            kid, f, ic, code = jkid, joined.fcols, joined.icols, joined.icols[1]
         else:
-            f, ic = np.zeros((2, 0)), np.zeros((2, 0), dtype=np.intp)
-        code = ic[1] + np.repeat(np.asarray(self.kid_start, dtype=np.intp), src_n)
-        kid = np.asarray(self.kid, dtype=np.intp)
+            joined = None
+            kid, kid_start = self._source_pairs()
+            if srcs:
+                f = _cat2([s.fcols for s in srcs])
+                ic = _cat2([s.icols for s in srcs])
+            else:
+                f, ic = np.zeros((2, 0)), np.zeros((2, 0), dtype=np.intp)
+            code = ic[1] + np.repeat(np.asarray(kid_start, dtype=np.intp), src_n)
+        pair_row = np.asarray(self.pair_row, dtype=np.intp)
+        # the dossier's keys were the calculation's first pairs, in order: code = pair
+        same = joined is not None and np.array_equal(kid, np.arange(len(kid)))
         if gather is None:
-            pid = kid[code]
+            pid = code if same else kid[code]
             aq, dqr, stage = f[0], f[1], ic[0]
         else:
-            pid = kid[code[gather]]
+            pid = code[gather] if same else kid[code[gather]]
             f = f[:, gather]
             aq, dqr, stage = f[0], f[1], ic[0][gather]
         # factor rows in first use along the expanded lines (what a line-by-line walk yields)
-        pair_row = np.asarray(self.pair_row, dtype=np.intp)
         nrows = len(self.rows.value)
         first_use = np.full(nrows, total, dtype=np.intp)
-        if gather is None:  # first line of each (source, code): from the sources' key lists
-            firsts = [s.first_line if isinstance(s, OwnerRows) else s.icols[1] for s in srcs]
-            if firsts:
-                pos = _cat(firsts) + np.repeat(src_off[:-1], [len(x) for x in firsts])
-                np.minimum.at(first_use, pair_row[kid], pos)
-        else:
+        if gather is not None:
             np.minimum.at(first_use, pair_row[pid], np.arange(total, dtype=np.intp))
+        elif joined is not None:  # first row of each key
+            np.minimum.at(first_use, pair_row[kid], joined.first_line)
+        elif srcs:  # first line of each (source, code): from the sources' key lists
+            firsts = [s.first_line if isinstance(s, OwnerRows) else s.icols[1] for s in srcs]
+            pos = _cat(firsts) + np.repeat(src_off[:-1], [len(x) for x in firsts])
+            np.minimum.at(first_use, pair_row[kid], pos)
         used = np.flatnonzero(first_use < total)
         order = used[np.argsort(first_use[used], kind="stable")]
         remap = np.zeros(max(nrows, 1), dtype=np.intp)
@@ -618,11 +710,12 @@ class _Builder:
                 for factor, stages in chain:  # in chain order, as the allocations nest
                     sel = mine & np.isin(stage, np.fromiter(stages, dtype=np.intp))
                     mult[sel] *= factor
+        amount = np.asarray(self.pair_conv, dtype=np.float64)[pid]
+        amount *= aq  # aq x conversion
         return Flat(
-            rows=self.rows, nodes=nodes, row=pair_row[pid],
-            amount=aq * np.asarray(self.pair_conv, dtype=np.float64)[pid], mult=mult,
-            stage=stage, node=np.repeat(c_node, c_len),
-            primary=np.asarray(self.pair_primary, dtype=bool)[pid], dqr=dqr, chunks=chunks,
+            rows=self.rows, nodes=nodes, row=pair_row[pid], amount=amount, mult=mult,
+            stage=stage, pid=pid, pair_primary=np.asarray(self.pair_primary, dtype=bool),
+            dqr=dqr, chunks=chunks,
             chunk_node=c_node, chunk_start=c_first, chunk_len=c_len, sources=srcs,
             gather=gather, aq=aq,
         )

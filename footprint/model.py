@@ -487,6 +487,8 @@ class Dossier(_Model):
 
     _rows: TableCache = PrivateAttr(default_factory=lambda: TableCache())
     """cached numpy form of ``line_tables`` (footprint.tables.owner_rows)"""
+    _joined: TableCache = PrivateAttr(default_factory=lambda: TableCache())
+    """every owner's table rows joined, one key list (footprint.tables.join_rows)"""
 
     def iter_lines(self) -> Iterator[LineView]:
         """Every line definition once - the dossier's, then each sub-assembly registry's, depth

@@ -66,22 +66,38 @@ class LineColumns:
     """The engine's per-line columns. Factor details live once per factor row (``row``); the
     path is the tree node's path plus the line id, the stage an index into ``stage_names``.
     The text columns (id, kind, description, unit) come from ``texts()``, called on first
-    use (the engine joins the dossier's own lists then)."""
+    use (the engine joins the dossier's own lists then); ``node`` and ``primary`` may be given
+    the same way."""
 
     def __init__(self, *, texts: Callable[[], tuple[list[str], list[str], list[str], list[str]]],
-                 node: np.ndarray, node_path: list[str], stage: np.ndarray,
+                 node: np.ndarray | Callable[[], np.ndarray], node_path: list[str],
+                 stage: np.ndarray,
                  stage_names: list[str], quantity: np.ndarray, row: np.ndarray,
                  factor_id: list[str], factor_value: list[float], factor_unit: list[str],
                  factor_source: list[str], check: list[bool], kg_co2e: np.ndarray,
-                 multiplier: np.ndarray, primary: np.ndarray, dqr: np.ndarray) -> None:
+                 multiplier: np.ndarray, primary: np.ndarray | Callable[[], np.ndarray],
+                 dqr: np.ndarray) -> None:
         self._texts = texts
         self._prefix: list[str] | None = None
-        self.node, self.node_path, self.stage = node, node_path, stage
+        self._node, self.node_path, self.stage = node, node_path, stage
         self.stage_names = stage_names
         self.quantity, self.row = quantity, row
         self.factor_id, self.factor_value, self.factor_unit = factor_id, factor_value, factor_unit
         self.factor_source, self.check, self.kg_co2e = factor_source, check, kg_co2e
-        self.multiplier, self.primary, self.dqr = multiplier, primary, dqr
+        self.multiplier, self._primary, self.dqr = multiplier, primary, dqr
+
+    @property
+    def node(self) -> np.ndarray:
+        """tree node per line (given as an array, or made on first use)"""
+        if callable(self._node):
+            self._node = self._node()
+        return self._node
+
+    @property
+    def primary(self) -> np.ndarray:
+        if callable(self._primary):
+            self._primary = self._primary()
+        return self._primary
 
     @property
     def line_id(self) -> list[str]:

@@ -10,6 +10,12 @@ is vectorised or runs per distinct value; an error names the first bad row by ta
 The result is cached on the owner. It is valid while the owner holds the same table objects:
 tables are frozen and their columns are tuples, so a table object never changes after
 validation; replacing or adding a table changes the identities and the arrays are rebuilt.
+
+:func:`join_rows` joins the owners' rows of a whole dossier, in the order the calculation meets
+them, with one key list for the dossier (a bill of materials names a few dozen distinct
+(factor, unit) pairs, however many parts list them). The validation caches it on the dossier;
+it is valid for exactly the :class:`OwnerRows` objects it was joined from (compared by
+identity), so a changed table anywhere makes the engine join afresh.
 """
 
 from __future__ import annotations
@@ -103,6 +109,54 @@ class OwnerRows:
         """(table index, row in table) of owner row ``i``."""
         t = int(np.searchsorted(np.asarray(self.starts), i, side="right")) - 1
         return t, i - self.starts[t]
+
+
+@dataclass
+class DossierRows:
+    """The table rows of every owner of one dossier, joined (see :func:`join_rows`)."""
+
+    owners: tuple[OwnerRows, ...]
+    """the owners' rows joined, in order (identity = validity)"""
+    fcols: np.ndarray
+    """(2, rows) floats: quantity, DQR, as :attr:`OwnerRows.fcols`"""
+    icols: np.ndarray
+    """(2, rows) integers: stage index, code into ``keys`` (the dossier's key list)"""
+    keys: list[Key]
+    """distinct keys of the whole dossier, in first-row order"""
+    first_line: np.ndarray
+    """first joined row of each key"""
+
+
+def join_rows(owners: Sequence[OwnerRows]) -> DossierRows:
+    """Join owners' rows in the given order; per row, a code into one key list for all."""
+    assert owners, "nothing to join"
+    index: dict[Key, int] = {}
+    first: list[int] = []
+    local: list[int] = []  # per (owner, owner key): the dossier key
+    off = 0
+    for r in owners:
+        for k, f in zip(r.keys, r.first, strict=True):
+            j = index.get(k)
+            if j is None:
+                j = index[k] = len(first)
+                first.append(off + f)
+            local.append(j)
+        off += r.n
+    n = [r.n for r in owners]
+    shift = np.cumsum([0] + [len(r.keys) for r in owners][:-1])
+    if len(owners) == 1:
+        fcols, icols = owners[0].fcols, owners[0].icols.copy()
+    else:
+        fcols = np.concatenate([r.fcols for r in owners], axis=1)
+        icols = np.concatenate([r.icols for r in owners], axis=1)
+    icols[1] = np.asarray(local, dtype=np.intp)[icols[1] + np.repeat(shift, n)]
+    return DossierRows(owners=tuple(owners), fcols=fcols, icols=icols, keys=list(index),
+                       first_line=np.asarray(first, dtype=np.intp))
+
+
+def joined_cache(d: Any) -> Any:
+    """The dossier's holder of its joined rows (a :class:`footprint.model.TableCache`)."""
+    return d.__pydantic_private__["_joined"]
 
 
 def label(table: LineTable, t: int) -> str:

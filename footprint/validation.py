@@ -20,7 +20,7 @@ from footprint.errors import (
     UncertaintyError,
     UnknownSubassemblyError,
 )
-from footprint.tables import owner_rows
+from footprint.tables import OwnerRows, join_rows, joined_cache, owner_rows
 from footprint.units import parse_unit
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ def _check_allocation(alloc: Allocation | None, path: str) -> None:
 
 
 def _check_lines(owner: Any, chain: Chain, prefix: str, stack: list[int],
-                 keys: list[str], seen: set[int]) -> None:
+                 keys: list[str], seen: set[int], met: list[OwnerRows]) -> None:
     ids: set[str] = set()
     for line in owner.lines:
         path = f"{prefix}{line.id}"
@@ -217,12 +217,14 @@ def _check_lines(owner: Any, chain: Chain, prefix: str, stack: list[int],
         _check_allocation(sub.allocation, path)
         stack.append(id(sub))
         keys.append(line.ref)
-        _check_lines(sub, sub_chain, f"{path}/", stack, keys, seen)
+        _check_lines(sub, sub_chain, f"{path}/", stack, keys, seen, met)
         stack.pop()
         keys.pop()
         seen.add(id(sub))
     # table rows come after the object lines (and their sub-assemblies), as in the results
-    owner_rows(owner, prefix, tuple(ids))
+    rows = owner_rows(owner, prefix, tuple(ids))
+    if rows is not None:
+        met.append(rows)
 
 
 def validate_dossier(d: Dossier) -> None:
@@ -239,4 +241,6 @@ def validate_dossier(d: Dossier) -> None:
         raise DossierError(field="reference_period", reason="reference period ends before it starts",
                            message_zh="参考期结束日期早于开始日期")
     _check_allocation(d.allocation, "")
-    _check_lines(d, (d.subassemblies,), "", [], [], set())
+    met: list[OwnerRows] = []  # table rows in the order the calculation meets them
+    _check_lines(d, (d.subassemblies,), "", [], [], set(), met)
+    joined_cache(d).rows = join_rows(met) if met else None
