@@ -73,6 +73,11 @@ _PRODUCT: dict[str, tuple[tuple[str, ...], str]] = {
 }
 Alloc = tuple[tuple[float, frozenset[int]], ...]
 """allocation chain: (factor, stage indexes) of every enclosing allocation, outermost first"""
+Group = tuple[int, list[Any]]
+"""sub-assembly lines side by side, with the number of own object lines before them"""
+_REF, _ID, _QUANTITY, _STAGE = map(attrgetter, ("ref", "id", "quantity", "stage"))
+_REFERENCE_FLOW, _NAME, _ALLOCATION, _LINES, _LINE_TABLES, _PRIVATE = map(attrgetter, (
+    "reference_flow", "name", "allocation", "lines", "line_tables", "__pydantic_private__"))
 
 
 @dataclass
@@ -326,7 +331,7 @@ class _Builder:
         """path prefix of each source's first use (errors name that use)"""
         self.blocks = 0
         """how many sources are blocks of object lines"""
-        self.own: dict[int, tuple[Any, Block | None, list[tuple[int, Any]]]] = {}
+        self.own: dict[int, tuple[Any, Block | None, list[Group]]] = {}
         """id(owner) -> (owner kept alive, block of its own object lines, sub-assembly lines)"""
         self.allocs: list[Alloc] = [()]
         self.alloc_index: dict[Alloc, int] = {(): 0}
@@ -432,22 +437,26 @@ class _Builder:
         row = self.rows.add_pcf(SupplierPCF(value=value, unit=pcf_unit, supplier=supplier), fid)
         return row, conversion(unit, self.rows.activity_unit[row], path=path, field="unit")
 
-    def _own(self, lines: list[Any], prefix: str) -> tuple[Block | None, list[tuple[int, Any]]]:
-        """Split a line list into its sub-assembly lines (with the number of own lines before
-        each) and a block of its own object lines (None when it has none)."""
+    def _own(self, lines: list[Any], prefix: str) -> tuple[Block | None, list[Group]]:
+        """Split a line list into its runs of sub-assembly lines (each with the number of own
+        lines before it) and a block of its own object lines (None when it has none)."""
         kinds = list(map(_KIND, lines))
-        subs: list[tuple[int, Any]] = []
-        if "subassembly" in kinds:
-            own: list[Any] = []
-            for line, k in zip(lines, kinds, strict=True):
-                if k == "subassembly":
-                    subs.append((len(own), line))
-                else:
-                    own.append(line)
-            kinds = list(map(_KIND, own))
-        else:
+        groups: list[Group] = []
+        if "subassembly" not in kinds:
             own = lines
-        return (self._read(own, kinds, prefix) if own else None), subs
+        elif "subassembly" in kinds and len(set(kinds)) == 1:
+            own, groups = [], [(0, lines)]
+        else:
+            own = []
+            for line, k in zip(lines, kinds, strict=True):
+                if k != "subassembly":
+                    own.append(line)
+                elif groups and groups[-1][0] == len(own):
+                    groups[-1][1].append(line)
+                else:
+                    groups.append((len(own), [line]))
+            kinds = list(map(_KIND, own))
+        return (self._read(own, kinds, prefix) if own else None), groups
 
     def _read(self, own: list[Any], kinds: list[str], prefix: str) -> Block:
         n = len(own)
@@ -577,47 +586,87 @@ class _Builder:
         if lines:
             hit = self.own.get(id(owner))
             if hit is None:
-                blk, subs = self._own(lines, prefix)
-                self.own[id(owner)] = (owner, blk, subs)  # owner kept alive: its id stays unique
+                blk, groups = self._own(lines, prefix)
+                self.own[id(owner)] = (owner, blk, groups)  # kept alive: its id stays unique
             else:
-                _, blk, subs = hit
+                _, blk, groups = hit
             start = 0
-            nodes = self.nodes
-            inner = chain[-1]
-            for pos, line in subs:
+            for pos, group in groups:
                 if pos > start:
                     assert blk is not None
                     self._chunk(blk, start, pos, node, prefix)
                     start = pos
-                ref = line.ref
-                sub = inner.get(ref)  # the innermost registry first: the usual case
-                found = (sub, None) if sub is not None else resolve(ref, chain)
-                assert found is not None  # validated with the dossier
-                sub = found[0]
-                path = prefix + line.id
-                st = ov if ov >= 0 or line.stage is None else STAGE_INDEX[line.stage]
-                q = line.quantity
-                m = mult * q / sub.reference_flow
-                sub_allocs, sa = allocs, alloc
-                if sub.allocation is not None:
-                    stages = frozenset(STAGE_INDEX[s] for s in sub.allocation.stages)
-                    sub_allocs = (*allocs, (sub.allocation.factor, stages))
-                    sa = self.alloc_index.get(sub_allocs, -1)
-                    if sa < 0:
-                        sa = self.alloc_index[sub_allocs] = len(self.allocs)
-                        self.allocs.append(sub_allocs)
-                child = len(nodes)
-                nodes.append((path, sub.name, ref, node, q, depth + 1, m, st, sa))
-                if sub.lines:
-                    sub_chain = found[1] or (*chain, sub.subassemblies)
-                    self.walk(sub, sub_chain, path + "/", child, depth + 1, m, st, sub_allocs,
-                              sa)
-                elif sub.line_tables:  # a leaf: its tables only (no walk of its own)
-                    self._tables(sub, path + "/", child)
+                self._uses(group, chain, prefix, node, depth, mult, ov, allocs, alloc)
             if blk is not None and blk.n > start:
                 self._chunk(blk, start, blk.n, node, prefix)
         if owner.line_tables:
             self._tables(owner, prefix, node)
+
+    def _uses(self, group: list[Any], chain: Chain, prefix: str, node: int, depth: int,
+              mult: float, ov: int, allocs: Alloc, alloc: int) -> None:
+        """Sub-assembly lines side by side: their nodes in bulk, then each one's lines (a leaf's
+        tables directly, a definition with lines of its own by a walk)."""
+        refs = list(map(_REF, group))
+        subs = list(map(chain[-1].get, refs))  # the innermost registry first: the usual case
+        chains: list[Chain | None] = [None] * len(subs)
+        if not all(subs):  # (not "None in": that calls each model's __eq__)
+            for j, sub in enumerate(subs):
+                if sub is None:
+                    found = resolve(refs[j], chain)
+                    assert found is not None  # validated with the dossier
+                    subs[j], chains[j] = found
+        qs = list(map(_QUANTITY, group))
+        ms = [mult * q / rf for q, rf in zip(qs, map(_REFERENCE_FLOW, subs), strict=True)]
+        paths = [prefix + i for i in map(_ID, group)]
+        sts = [ov] * len(subs) if ov >= 0 else [
+            -1 if s is None else STAGE_INDEX[s] for s in map(_STAGE, group)]
+        sub_allocs, sas = [allocs] * len(subs), [alloc] * len(subs)
+        if any(map(_ALLOCATION, subs)):
+            for j, sub in enumerate(subs):
+                if sub.allocation is not None:
+                    stages = frozenset(STAGE_INDEX[s] for s in sub.allocation.stages)
+                    sub_allocs[j] = chain_j = (*allocs, (sub.allocation.factor, stages))
+                    sa = self.alloc_index.get(chain_j, -1)
+                    if sa < 0:
+                        sa = self.alloc_index[chain_j] = len(self.allocs)
+                        self.allocs.append(chain_j)
+                    sas[j] = sa
+        nodes = self.nodes
+        first, down = len(nodes), depth + 1
+        if not any(map(_LINES, subs)):  # leaves: no node of theirs below
+            nodes.extend(zip(paths, map(_NAME, subs), refs, repeat(node), qs, repeat(down), ms,
+                             sts, sas))
+            self._leaves(subs, paths, first)
+            return
+        for j, sub in enumerate(subs):
+            child = len(nodes)
+            nodes.append((paths[j], sub.name, refs[j], node, qs[j], down, ms[j], sts[j], sas[j]))
+            if sub.lines:
+                self.walk(sub, chains[j] or (*chain, sub.subassemblies), paths[j] + "/", child,
+                          down, ms[j], sts[j], sub_allocs[j], sas[j])
+            elif sub.line_tables:
+                self._tables(sub, paths[j] + "/", child)
+
+    def _leaves(self, subs: list[Any], paths: list[str], first: int) -> None:
+        """The table rows of leaf uses side by side (nodes ``first`` ..): the usual bulk case -
+        each with its cached rows, none met before, none empty - in a few C loops."""
+        tables = list(map(_LINE_TABLES, subs))
+        rows = [p["_rows"].rows for p in map(_PRIVATE, subs)]
+        ids = list(map(id, rows))
+        src_of = self.src_of
+        if not all(rows) or [r.tables for r in rows] != list(map(tuple, tables)) \
+                or any(map(src_of.__contains__, ids)) or len(set(ids)) < len(ids) \
+                or not all(ns := [len(r.line_id) for r in rows]):
+            for j, sub in enumerate(subs):  # one by one
+                if tables[j]:
+                    self._tables(sub, paths[j] + "/", first + j)
+            return
+        base = len(self.sources)
+        sids = range(base, base + len(rows))
+        src_of.update(zip(ids, sids, strict=True))
+        self.sources += rows
+        self.src_prefix += [p + "/" for p in paths]
+        self.chunks += zip(sids, repeat(0), ns, range(first, first + len(rows)))
 
     def _tables(self, owner: Any, prefix: str, node: int) -> None:
         """The owner's table rows: one source (cached arrays), one run of lines."""
