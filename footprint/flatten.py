@@ -607,7 +607,7 @@ class _Builder:
         """Sub-assembly lines side by side: their nodes in bulk, then each one's lines (a leaf's
         tables directly, a definition with lines of its own by a walk)."""
         refs = list(map(_REF, group))
-        subs = list(map(chain[-1].get, refs))  # the innermost registry first: the usual case
+        subs: list[Any] = list(map(chain[-1].get, refs))  # innermost registry first: usual
         chains: list[Chain | None] = [None] * len(subs)
         if not all(subs):  # (not "None in": that calls each model's __eq__)
             for j, sub in enumerate(subs):
