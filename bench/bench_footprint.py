@@ -46,6 +46,7 @@ import numpy as np  # noqa: E402
 from footprint import (  # noqa: E402
     Dossier,
     FactorSet,
+    SupplierPCF,
     TreeNode,
     calculate,
     dossier_sha256,
@@ -106,6 +107,7 @@ def baseline_loop(d: Dossier, fs: FactorSet) -> dict[str, Any]:
     """The engine's figures, one line (object or table row) at a time in plain Python."""
     rows = FactorRows(fs, d.gwp_set)
     pairs: dict[tuple[str, str], tuple[int, float]] = {}
+    pcfs: dict[tuple[Any, ...], tuple[int, float]] = {}  # table rows with supplier data
     per_stage = [0.0] * 5
     per_gas: dict[str, float] = {}
     classes = [0.0, 0.0, 0.0, 0.0]
@@ -121,6 +123,15 @@ def baseline_loop(d: Dossier, fs: FactorSet) -> dict[str, Any]:
             if row is None:
                 row = rows.add_set_factor(fs.factor(fid, path=path, field="factor"), path)
             hit = pairs[(fid, unit)] = (row, conversion(unit, rows.activity_unit[row]))
+        return hit
+
+    def supplier(fid: str | None, unit: str, value: float, pcf_unit: str,
+                 name: str | None) -> tuple[int, float]:
+        key = (fid, unit, value, pcf_unit, name)
+        hit = pcfs.get(key)
+        if hit is None:
+            row = rows.add_pcf(SupplierPCF(value=value, unit=pcf_unit, supplier=name), fid)
+            hit = pcfs[key] = (row, conversion(unit, rows.activity_unit[row]))
         return hit
 
     def line_kg(path: str, si: int, row: int, amount: float, mult: float, primary: bool,
@@ -163,7 +174,9 @@ def baseline_loop(d: Dossier, fs: FactorSet) -> dict[str, Any]:
                 if sub.allocation is not None:
                     sub_allocs = [*allocs, (sub.allocation.factor,
                                             {_STAGE_INDEX[s] for s in sub.allocation.stages})]
-                ov = override if line.stage is None else _STAGE_INDEX[line.stage]
+                # an enclosing sub-assembly line's stage wins over this one's
+                ov = override if override is not None or line.stage is None \
+                    else _STAGE_INDEX[line.stage]
                 child = walk(sub, sub_chain, path + "/",
                              mult * line.quantity / sub.reference_flow, ov, sub_allocs)
                 for s in range(5):
@@ -188,12 +201,25 @@ def baseline_loop(d: Dossier, fs: FactorSet) -> dict[str, Any]:
             if t.dqr_ter is not None:
                 dq = [None if a is None else (a + b + c + e) / 4.0  # type: ignore[operator]
                       for a, b, c, e in zip(t.dqr_ter, t.dqr_ger, t.dqr_tir, t.dqr_p, strict=True)]  # type: ignore[arg-type]
-            for rid, st, fid, qty, unit, dqr in zip(t.id, stages, t.factor, amounts, units, dq,
-                                                    strict=True):
+            if t.pcf is None:
+                for rid, st, fid, qty, unit, dqr in zip(t.id, stages, t.factor, amounts, units,
+                                                        dq, strict=True):
+                    path = prefix + rid
+                    row, conv = factor(fid, unit, path)  # type: ignore[arg-type]
+                    line_kg(path, _STAGE_INDEX[st] if override is None else override, row,
+                            qty * conv, mult, False, dqr, allocs, mine)
+                continue
+            pcf_units, suppliers = t.pcf_unit or ["kg"] * n, t.pcf_supplier or [None] * n
+            for rid, st, fid, qty, unit, dqr, v, pu, sup in zip(
+                    t.id, stages, t.factor, amounts, units, dq, t.pcf, pcf_units, suppliers,
+                    strict=True):
                 path = prefix + rid
-                row, conv = factor(fid, unit, path)  # type: ignore[arg-type]
+                if v is None:
+                    row, conv = factor(fid, unit, path)  # type: ignore[arg-type]
+                else:  # supplier data replaces the factor: primary
+                    row, conv = supplier(fid, unit, v, pu, sup)
                 line_kg(path, _STAGE_INDEX[st] if override is None else override, row,
-                        qty * conv, mult, False, dqr, allocs, mine)
+                        qty * conv, mult, v is not None, dqr, allocs, mine)
         return mine
 
     root_allocs = [] if d.allocation is None else [

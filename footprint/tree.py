@@ -215,11 +215,12 @@ class ProductTree:
                 return value
             return cls(inner(value))
 
+        node = handler.generate_schema(TreeNode)
+        # written by TreeNode's own serializer (the nodes are built for it): the same JSON and
+        # the same JSON schema as a TreeNode field
         return core_schema.no_info_wrap_validator_function(
-            validate, handler.generate_schema(TreeNode),
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda t: t.to_dict(), return_schema=core_schema.any_schema()),
-        )
+            validate, node, serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda t: t.root, return_schema=node))
 
 
 __all__ = ["ProductTree", "TreeColumns", "TreeNode"]
