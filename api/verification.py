@@ -19,7 +19,8 @@ from urllib.parse import parse_qs, urlparse
 
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
-from sqlmodel import Session, col, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from api.schemas_verification import (
     CustomsCheck,
@@ -41,8 +42,16 @@ from signing import (
     verify_pdf,
     verify_seal,
 )
-from store import Certificate, CertificateEvent, Product
-from store.registry import CHINA, StatusAt, printed_validity, status_list_entries, status_of
+from store import Certificate
+from store.registry import (
+    CHINA,
+    Snapshot,
+    StatusAt,
+    printed_validity,
+    snapshot,
+    status_list_entries,
+    status_of,
+)
 
 ISSUER = "Tanpass certification body / 碳证通认证机构"
 NUMBER_RE = re.compile(r"\bTP-\d{4}-\d{6}\b")
@@ -152,12 +161,6 @@ def _load(session: Session, number: str | None = None, *,
     return session.exec(stmt).first()
 
 
-def history(session: Session, cert: Certificate) -> list[CertificateEvent]:
-    return list(session.exec(select(CertificateEvent)
-                             .where(CertificateEvent.certificate_id == cert.id)
-                             .order_by(col(CertificateEvent.at), col(CertificateEvent.id))).all())
-
-
 def _status_reason(state: StatusAt) -> list[Reason]:
     if state.status == "valid":
         return []
@@ -166,15 +169,14 @@ def _status_reason(state: StatusAt) -> list[Reason]:
     return [reason(state.status, detail or None)]
 
 
-def registry_answer(session: Session, cert: Certificate | None, day: date, method: str,
-                    number: str | None = None) -> Verification:
+def answer_for(cert: Snapshot | None, day: date, method: str,
+               number: str | None = None) -> Verification:
     """Status on ``day`` plus holder and product; red when not registered or not valid."""
     if cert is None:
         return Verification(verdict="red", method=method, checked_date=day, number=number,
                             status="not_found", reasons=[reason("not_found", number)]
                             if number else [reason("no_number")])
-    state = status_of(cert, history(session, cert), day)
-    product = session.get(Product, cert.product_id)
+    state = status_of(cert, cert.history, day)
     first, last = printed_validity(cert)
     reasons = _status_reason(state)
     return Verification(
@@ -182,8 +184,16 @@ def registry_answer(session: Session, cert: Certificate | None, day: date, metho
         number=cert.number, status=state.status, status_since=state.since,
         status_reason=state.reason, holder_name=cert.holder_name, holder_uscc=cert.holder_uscc,
         product_name=cert.product_name, product_model=cert.product_model,
-        cn_code=product.cn_code if product else None, footprint=cert.total, unit=cert.unit,
+        cn_code=cert.cn_code, footprint=cert.total, unit=cert.unit,
         valid_from=first, valid_until=last, reasons=reasons)
+
+
+def registry_answer(session: Session, cert: Certificate | None, day: date, method: str,
+                    number: str | None = None) -> Verification:
+    """:func:`answer_for` the certificate row ``cert`` (read again with its history in the
+    session's transaction)."""
+    return answer_for(snapshot(session, cert.number) if cert is not None else None, day, method,
+                      number)
 
 
 def _with(answer: Verification, extra: list[Reason], **fields: object) -> Verification:
@@ -195,9 +205,11 @@ def _with(answer: Verification, extra: list[Reason], **fields: object) -> Verifi
 # --- by number, seal, QR image, PDF ----------------------------------------------------------------
 
 
-def by_number(session: Session, number: str, day: date | None = None) -> Verification:
+def by_number(source: Engine | Session, number: str, day: date | None = None) -> Verification:
+    """By number: one statement (``store.registry.snapshot``); pass the engine to read outside
+    any transaction (the officer and public routes), or a session to read in its transaction."""
     key = number.strip().upper()
-    return registry_answer(session, _load(session, key), day or today_in_china(), "number", key)
+    return answer_for(snapshot(source, key), day or today_in_china(), "number", key)
 
 
 def by_seal(session: Session, keys: VerificationKeys, text: str, day: date | None = None,

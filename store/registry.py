@@ -27,15 +27,26 @@ and a certificate event in the same activity.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from store import audit
 from store.errors import NotFound, StoreError
-from store.models import Certificate, CertificateEvent, CertificateStatus, as_utc, utcnow
+from store.models import (
+    Certificate,
+    CertificateEvent,
+    CertificateStatus,
+    Product,
+    as_utc,
+    utcnow,
+)
+from store.reads import CompiledRead
 
 CHINA = timezone(timedelta(hours=8))
 """Validity dates are calendar days in China Standard Time (same as ``signing.seal.CHINA``)."""
@@ -99,17 +110,63 @@ class StatusListEntry:
     reason: str
 
 
+class Validity(Protocol):
+    """What the status rules read of a certificate: a ``Certificate`` row or a
+    :class:`Snapshot`."""
+
+    @property
+    def valid_from(self) -> datetime: ...
+    @property
+    def valid_until(self) -> datetime: ...
+
+
+class Event(Protocol):
+    """What the status rules read of a status change: a ``CertificateEvent`` or an
+    :class:`EventRow`."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def reason(self) -> str | None: ...
+
+
+class EventRow(NamedTuple):
+    at: datetime
+    status: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A certificate as a verifier sees it: what it prints, its product's tariff code and its
+    whole status history (oldest first), read by :func:`snapshot` in one statement."""
+
+    number: str
+    valid_from: datetime
+    valid_until: datetime
+    holder_name: str
+    holder_uscc: str
+    product_name: str
+    product_model: str
+    total: float
+    unit: str
+    cn_code: str | None
+    history: tuple[EventRow, ...]
+
+
 def china_date(at: datetime) -> date:
     """The calendar day in China (UTC+8) of an instant: the day printed and sealed."""
     return as_utc(at).astimezone(CHINA).date()
 
 
-def printed_validity(cert: Certificate) -> tuple[date, date]:
+def printed_validity(cert: Validity) -> tuple[date, date]:
     """First and last day of validity as printed on the certificate and sealed in its QR."""
     return china_date(cert.valid_from), china_date(cert.valid_until)
 
 
-def validity_window(cert: Certificate) -> tuple[datetime, datetime]:
+def validity_window(cert: Validity) -> tuple[datetime, datetime]:
     """[start, end) instants of validity: start of the first printed day and end of the last,
     China time, in UTC."""
     first, last = printed_validity(cert)
@@ -143,6 +200,36 @@ def events_of(session: Session, certificate_id: str) -> list[CertificateEvent]:
             .where(CertificateEvent.certificate_id == certificate_id)
             .order_by(col(CertificateEvent.at), col(CertificateEvent.id)))
     return list(session.exec(stmt).all())
+
+
+_C, _E, _P = Certificate.__table__, CertificateEvent.__table__, Product.__table__  # type: ignore[attr-defined]
+_SNAPSHOT = CompiledRead(
+    sa.select(_C.c.number, _C.c.valid_from, _C.c.valid_until, _C.c.holder_name, _C.c.holder_uscc,
+              _C.c.product_name, _C.c.product_model, _C.c.total, _C.c.unit, _P.c.cn_code,
+              _E.c.at, _E.c.status, _E.c.reason)
+    .select_from(_C.outerjoin(_P, _P.c.id == _C.c.product_id)
+                 .outerjoin(_E, _E.c.certificate_id == _C.c.id))
+    .where(_C.c.number == sa.bindparam("number", type_=sa.String()))
+    .order_by(_E.c.at, _E.c.id)
+)
+"""Certificate (unique index on ``number``), its product (primary key) and its status history
+(index on ``certificate_event.certificate_id``): one row per event, one statement."""
+
+
+def snapshot(source: Engine | Connection | Session, number: str) -> Snapshot | None:
+    """The certificate ``number`` (already normalised) with its whole history, or None when it
+    is not registered. One statement, so one consistent read without a transaction: pass the
+    engine (fast path, ``store.reads``), or a connection or session to read inside its
+    transaction. Nothing is cached: a change committed before the call is in the answer."""
+    rows = (_SNAPSHOT.all(source, number=number) if isinstance(source, Engine)
+            else _SNAPSHOT.on(source, number=number))
+    if not rows:
+        return None
+    first = rows[0]
+    history = tuple(EventRow(r.at, r.status, r.reason) for r in rows if r.at is not None)
+    return Snapshot(first.number, first.valid_from, first.valid_until, first.holder_name,
+                    first.holder_uscc, first.product_name, first.product_model, first.total,
+                    first.unit, first.cn_code, history)
 
 
 def record_status_change(
@@ -221,9 +308,10 @@ _ZH = {CertificateStatus.valid: "有效", CertificateStatus.suspended: "暂停",
        CertificateStatus.revoked: "撤销", CertificateStatus.expired: "过期"}
 
 
-def status_of(cert: Certificate, history: list[CertificateEvent],
+def status_of(cert: Validity, history: Sequence[Event],
               at: datetime | date | None = None) -> StatusAt:
-    """:func:`status_at` for a certificate row and its history (oldest first) already loaded."""
+    """:func:`status_at` for a certificate (row or snapshot) and its history (oldest first)
+    already loaded."""
     when = moment(at)
     start, end = validity_window(cert)
     if when < start:

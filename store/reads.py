@@ -1,0 +1,76 @@
+"""Compiled reads for the hottest paths (the API's principal check, the verification registry).
+
+A :class:`CompiledRead` is a Core ``select`` compiled once per dialect and run on a pooled DBAPI
+connection, without SQLAlchemy's per-execution machinery: on the development machine a
+primary-key select through ``Connection.execute`` cost ~120 us of Python, the same statement on
+the DBAPI cursor ~25 us (docs/api-performance.md). Values come back converted by the columns'
+own types (the result processors SQLAlchemy itself would apply: aware UTC datetimes, JSON,
+booleans), so callers see what a Core query returns.
+
+Only for single-statement reads: a statement is atomic on its own, so no transaction is opened
+(on SQLite the connection is in autocommit mode, see ``store.db``; the rollback done when the
+connection goes back to the pool is then a no-op). Nothing is cached but the compiled SQL:
+every call reads the database, so a change committed before the call is in its answer.
+Inside a transaction (a session), :meth:`CompiledRead.on` runs the same statement through
+SQLAlchemy, so the read sees the transaction's own writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import namedtuple
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlmodel import Session
+
+
+class CompiledRead:
+    def __init__(self, stmt: sa.Select[Any]) -> None:
+        self.stmt = stmt
+        columns = list(stmt.selected_columns)
+        self.row_type = namedtuple("Row", [c.key for c in columns])  # type: ignore[misc]
+        self._types = [c.type for c in columns]
+        self._by_dialect: dict[str, tuple[str, tuple[str, ...] | None,
+                                          list[Callable[[Any], Any] | None]]] = {}
+        self._lock = threading.Lock()
+
+    def _compiled(self, dialect: Dialect) -> tuple[str, tuple[str, ...] | None,
+                                                   list[Callable[[Any], Any] | None]]:
+        found = self._by_dialect.get(dialect.name)
+        if found is None:
+            with self._lock:
+                compiled = self.stmt.compile(dialect=dialect)
+                if compiled.binds and any(b.type._cached_bind_processor(dialect)
+                                          for b in compiled.binds.values()):
+                    raise TypeError("CompiledRead takes parameters needing no conversion")
+                order = tuple(compiled.positiontup) if compiled.positional else None  # type: ignore[arg-type]
+                procs = [t._cached_result_processor(dialect, None) for t in self._types]
+                found = (str(compiled), order, procs)
+                self._by_dialect[dialect.name] = found
+        return found
+
+    def all(self, engine: Engine, **params: Any) -> list[Any]:
+        """Every row, on a connection of ``engine``'s pool (no transaction)."""
+        sql, order, procs = self._compiled(engine.dialect)
+        args: Any = tuple(params[k] for k in order) if order is not None else params
+        conn = engine.raw_connection()
+        try:
+            cursor = conn.cursor()
+            try:
+                cursor.execute(sql, args)
+                raw = cursor.fetchall()
+            finally:
+                cursor.close()
+        finally:
+            conn.close()
+        make = self.row_type._make
+        return [make([p(v) if p is not None else v for p, v in zip(procs, row, strict=True)])
+                for row in raw]
+
+    def on(self, conn: Connection | Session, **params: Any) -> list[Any]:
+        """Every row, through SQLAlchemy on ``conn`` (a connection or a session, in its
+        transaction)."""
+        return [self.row_type._make(r) for r in conn.execute(self.stmt, params).all()]
