@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
 
 from api import policy
+from api.principals import resolve_principal
 from api.problems import Problem
-from api.security import Principal, read_token, session_version
+from api.security import Principal
 from api.settings import ApiSettings, get_api_settings
 from api.throttle import client_ip, rate_limited
 from config import Settings, get_settings
@@ -26,7 +29,6 @@ from store import (
     Organisation,
     Product,
     User,
-    utcnow,
 )
 
 log = logging.getLogger("tanpass.api")
@@ -38,61 +40,68 @@ oauth2 = OAuth2PasswordBearer(
 )
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with request.app.state.sessions() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's ORM session: the one ``authorise`` opened to look up the records named in
+    the path, if it did (so the route gets those records attached to its session), else a new
+    one. Opening a session does no I/O (it connects on first use), so this runs on the event
+    loop; closing one that holds a connection rolls back on it, which is I/O, so that happens
+    in a worker thread (a sync dependency with ``yield`` costs a thread hop on entry and another
+    on exit)."""
+    session = getattr(request.state, "session", None) or request.app.state.sessions()
+    request.state.session = None
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
+
+
+async def discard_session(request: Request) -> None:
+    """Close the session ``authorise`` opened if the request failed before ``get_session`` took
+    it over (called by the problem handlers, ``api.problems.install``)."""
+    session = getattr(request.state, "session", None)
+    if session is not None:
+        request.state.session = None
+        await run_in_threadpool(session.close)
+
+
+async def _settings() -> Settings:
+    return get_settings()
+
+
+async def _api_settings() -> ApiSettings:
+    return get_api_settings()
+
+
+async def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-ApiSettingsDep = Annotated[ApiSettings, Depends(get_api_settings)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+ApiSettingsDep = Annotated[ApiSettings, Depends(_api_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+"""The engine, for single-statement reads outside any transaction (``store.reads``)."""
+TokenDep = Annotated[str | None, Depends(oauth2)]
 
 
-def _unauthenticated(detail_en: str = "The token is invalid or expired.",
-                     detail_zh: str = "令牌无效或已过期。") -> Problem:
-    return Problem("unauthenticated", detail_en, detail_zh,
-                   headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+def _no_token() -> Problem:
+    return Problem("unauthenticated", "Send a bearer token.", "请提供访问令牌。",
+                   headers={"WWW-Authenticate": "Bearer"})
 
 
-def resolve_principal(session: Session, settings: Settings, token: str) -> Principal:
-    claims = read_token(settings, token, "access")
-    user = session.get(User, claims.user_id) if claims else None
-    if claims is None or user is None or not user.is_active:
-        raise _unauthenticated()
-    roles = tuple(str(r) for r in user.roles)
-    scopes: frozenset[str] | None = None
-    if claims.key_id:
-        key = session.get(ApiKey, claims.key_id)
-        now = utcnow()
-        if (key is None or key.owner_id != user.id or key.revoked_at is not None
-                or (key.expires_at is not None and key.expires_at <= now)):
-            raise _unauthenticated("The API key was revoked or has expired.",
-                                   "API 密钥已被撤销或已过期。")
-        roles = tuple(r for r in key.roles if r in roles)
-        scopes = frozenset(key.scopes)
-    elif claims.session_version != session_version(user.password_hash):
-        raise _unauthenticated("The password changed since this token was issued.",
-                               "签发此令牌后密码已更改。")
-    tenant = user.org_id
-    if "consultant" in roles:
-        org = session.get(Organisation, user.org_id)
-        tenant = (org.consultant_for_org_id if org else None) or user.org_id
-    return Principal(id=user.id, org_id=user.org_id, tenant_org_id=tenant, roles=roles,
-                     email=user.email, display_name=user.display_name,
-                     api_key_id=claims.key_id, scopes=scopes)
-
-
-def current_user(
-    request: Request, session: SessionDep, settings: SettingsDep,
-    token: Annotated[str | None, Depends(oauth2)],
-) -> Principal:
+async def current_user(request: Request, token: TokenDep) -> Principal:
+    """The request's principal: checked once per request (by ``authorise`` for every /api/v1
+    route), then taken from ``request.state``."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     if not token:
-        raise Problem("unauthenticated", "Send a bearer token.", "请提供访问令牌。",
-                      headers={"WWW-Authenticate": "Bearer"})
-    principal = resolve_principal(session, settings, token)
+        raise _no_token()
+    principal = await run_in_threadpool(resolve_principal, request.app.state.engine,
+                                        get_settings(), token)
     request.state.principal = principal
     return principal
 
@@ -101,39 +110,104 @@ CurrentUser = Annotated[Principal, Depends(current_user)]
 CurrentPrincipal = CurrentUser
 
 
-def authorise(request: Request, session: SessionDep, settings: SettingsDep,
-              token: Annotated[str | None, Depends(oauth2)]) -> None:
-    """Applied to every /api/v1 route before it runs: the route's access rule from the policy
-    (fail closed when it has none), the rate limit of public routes, roles and key scopes."""
+class _Rule(NamedTuple):
+    path: str  # templated
+    access: policy.Access | None
+    uses_session: bool  # the route (or one of its dependencies) takes SessionDep
+
+
+def _uses_session(dependant: Any) -> bool:
+    return getattr(dependant, "call", None) is get_session or any(
+        _uses_session(d) for d in getattr(dependant, "dependencies", ()))
+
+
+def _rule(request: Request) -> _Rule:
+    """The route's rule, worked out once per route (policy.route_index is rebuilt when a route
+    appears after it was built, and this memo with it)."""
     route = request.scope.get("route")
-    entry = policy.route_index(request.app).get((id(route), request.method))
+    key = (id(route), request.method)
+    state = request.app.state
+    memo: dict[tuple[int, str], _Rule] | None = getattr(state, "access_memo", None)
+    if memo is not None and key in memo:
+        return memo[key]
+    entry = policy.route_index(request.app).get(key)
     if entry is None:  # a route added after the index was built
-        request.app.state.route_index = None
-        entry = policy.route_index(request.app).get((id(route), request.method))
-    path = entry.path if entry else request.url.path
-    rule = policy.access_for(request.method, path, entry.dependant) if entry else None
-    if rule is None:
-        log.error("route %s %s has no access rule in api.policy: refused", request.method, path)
+        state.route_index = None
+        state.access_memo = None
+        entry = policy.route_index(request.app).get(key)
+    if entry is None:
+        return _Rule(request.url.path, None, False)
+    found = _Rule(entry.path, policy.access_for(request.method, entry.path, entry.dependant),
+                  _uses_session(getattr(route, "dependant", None)))
+    if memo is None:
+        memo = state.access_memo = {}
+    memo[key] = found
+    return found
+
+
+async def authorise(request: Request, token: TokenDep) -> None:
+    """Applied to every /api/v1 route before it runs: the route's access rule from the policy
+    (fail closed when it has none), the rate limit of public routes, roles and key scopes, and
+    the records named in the path (404 when not visible). What needs the database (the
+    principal, the path records) runs in one worker thread; the rest on the event loop. A
+    session is opened only for path records, and handed to the route (``get_session``)."""
+    rule = _rule(request)
+    if rule.access is None:
+        log.error("route %s %s has no access rule in api.policy: refused", request.method,
+                  rule.path)
         raise Problem("forbidden", "This route has no access rule yet.", "此路由尚无访问规则。")
-    if rule.public:
-        if rule.rate_limited:
+    if rule.access.public:
+        if rule.access.rate_limited:
             wait = request.app.state.public_bucket.take(client_ip(request.client))
             if wait > 0:
                 raise rate_limited(wait)
         return
-    principal = current_user(request, session, settings, token)
-    if rule.roles is not None and not set(principal.roles) & rule.roles:
-        raise Problem("forbidden", f"This needs one of the roles: {', '.join(sorted(rule.roles))}.",
-                      f"需要以下角色之一：{', '.join(sorted(rule.roles))}。")
-    if principal.scopes is not None:
-        scope = policy.scope_for(request.method, path, rule)
-        _check_scope(principal, scope)
-    visible = {}
-    for name, value in request.path_params.items():
-        guard = policy.PATH_GUARDS.get(name)
-        if guard is not None:
-            visible[name] = guard(session, principal, str(value))
+    principal = getattr(request.state, "principal", None)
+    if principal is None and not token:
+        raise _no_token()
+    guarded = [(name, guard, str(value)) for name, value in request.path_params.items()
+               if (guard := policy.PATH_GUARDS.get(name)) is not None]
+    if principal is not None and not guarded:
+        _allowed(principal, rule, request.method)
+        request.state.visible = {}
+        return
+    principal, visible, session = await run_in_threadpool(
+        _check, request, token, principal, rule, guarded)
+    request.state.principal = principal
     request.state.visible = visible
+    request.state.session = session
+
+
+def _check(request: Request, token: str | None, principal: Principal | None, rule: _Rule,
+           guarded: list[tuple[str, Any, str]]
+           ) -> tuple[Principal, dict[str, Any], Session | None]:
+    """In a worker thread: 401 (principal), 403 (role, scope), then 404 (path records)."""
+    if principal is None:
+        assert token
+        principal = resolve_principal(request.app.state.engine, get_settings(), token)
+    _allowed(principal, rule, request.method)
+    if not guarded:
+        return principal, {}, None
+    session = request.app.state.sessions()
+    try:
+        visible = {name: guard(session, principal, value) for name, guard, value in guarded}
+    except BaseException:
+        session.close()
+        raise
+    if not rule.uses_session:  # nobody would close it: the route never sees these records
+        session.close()
+        return principal, visible, None
+    return principal, visible, session
+
+
+def _allowed(principal: Principal, rule: _Rule, method: str) -> None:
+    access = rule.access
+    assert access is not None and access.roles is not None
+    if not set(principal.roles) & access.roles:
+        raise Problem("forbidden", f"This needs one of the roles: {', '.join(sorted(access.roles))}.",
+                      f"需要以下角色之一：{', '.join(sorted(access.roles))}。")
+    if principal.scopes is not None:
+        _check_scope(principal, policy.scope_for(method, rule.path, access))
 
 
 def _check_scope(principal: Principal, scope: str) -> None:
@@ -150,7 +224,10 @@ def require_role(*roles: str):  # noqa: ANN201 - FastAPI dependency factory
     """A route dependency stating the roles that may call it. The policy reads the roles from
     it (``check.__tanpass_roles__``), so a route declared this way needs no ROUTES entry."""
 
-    def check(user: CurrentUser) -> Principal:
+    async def check(request: Request) -> Principal:
+        user = getattr(request.state, "principal", None)  # set by authorise, which ran first
+        if user is None:
+            user = await current_user(request, await oauth2(request))
         if not set(user.roles) & set(roles):
             raise Problem("forbidden", f"This needs one of the roles: {', '.join(roles)}.",
                           f"需要以下角色之一：{', '.join(roles)}。")

@@ -112,12 +112,22 @@ def _merge(responses: dict[str, Any], extra: dict[int | str, dict[str, Any]]) ->
             have.setdefault("headers", {}).update(entry["headers"])
 
 
-def install(app: FastAPI) -> None:
+def _in_order(routes: list[Any], modules: tuple[Any, ...]) -> list[Any]:
+    """``routes`` with the included routers in the order of ``modules`` (the routers' modules),
+    anything else after them: the document keeps its order by subject whatever order requests
+    are matched in (``api.main``)."""
+    rank = {id(m.router): i for i, m in enumerate(modules)}
+    return sorted(routes, key=lambda r: rank.get(id(getattr(r, "original_router", None)),
+                                                 len(rank)))
+
+
+def install(app: FastAPI, document_order: tuple[Any, ...] = ()) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, description=app.description,
-                             routes=app.routes, tags=app.openapi_tags)
+                             routes=_in_order(list(app.routes), document_order),
+                             tags=app.openapi_tags)
         comps = schema.setdefault("components", {}).setdefault("schemas", {})
         comps["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
         defs = comps["Problem"].pop("$defs", {})

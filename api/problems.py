@@ -7,6 +7,7 @@ Every error leaves the API as ``application/problem+json``. Titles and details a
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -113,13 +114,23 @@ def problem_response(request: Request, problem: Problem) -> JSONResponse:
     )
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI,
+            on_error: Callable[[Request], Awaitable[None]] | None = None) -> None:
+    """The handlers. ``on_error(request)`` runs first in each (``api.deps.discard_session``:
+    a session opened for a request that failed before its route got it)."""
+
+    async def cleanup(request: Request) -> None:
+        if on_error is not None:
+            await on_error(request)
+
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        await cleanup(request)
         return problem_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        await cleanup(request)
         errors = [
             {"path": "/".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", ""),
              "code": e.get("type", "invalid")}
@@ -133,11 +144,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        await cleanup(request)
         kind = _BY_STATUS.get(exc.status_code, "internal" if exc.status_code >= 500 else "validation")
         headers = getattr(exc, "headers", None)
         return problem_response(request, Problem(kind, str(exc.detail), headers=headers))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        await cleanup(request)
         log.exception("unhandled error on %s", request.url.path)
         return problem_response(request, Problem("internal", "The error was logged.", "错误已记录。"))
