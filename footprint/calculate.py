@@ -55,7 +55,7 @@ def aggregate(flat: Flat) -> Aggregates:
     """The numeric core: per line, stage, gas, carbon class, tree node; DQR; primary share."""
     names, value, gas, cls, air = flat.rows.matrices()
     row, stage = flat.row, flat.stage
-    w = flat.amount * flat.mult
+    w = flat.w  # amount x mult
     kg = value[row]
     kg *= w  # w x value
     wr = np.bincount(row, weights=w, minlength=len(value))
@@ -69,9 +69,11 @@ def aggregate(flat: Flat) -> Aggregates:
     for level in range(int(depth.max()), 0, -1):  # deepest first: children before parents
         sel = np.flatnonzero(depth == level)
         np.add.at(ns, parent[sel], ns[sel])
-    absk = np.abs(kg)
-    abs_total = float(absk.sum())
-    # the same sums as over absk[mask] when a mask is all or nothing (no copy then)
+    total = float(kg.sum())
+    # |kg| is kg when no line is negative (the usual case: no copy); the sums below are
+    # those over absk[mask] when a mask is all or nothing
+    absk = kg if not len(kg) or kg.min() >= 0 else np.abs(kg)
+    abs_total = total if absk is kg else float(absk.sum())
     pp = flat.pair_primary  # no pair primary: no line is; every pair: every line
     if not pp.any():
         primary_abs = 0.0
@@ -80,25 +82,25 @@ def aggregate(flat: Flat) -> Aggregates:
     else:
         primary_abs = float(absk[flat.primary].sum())
     q = flat.dqr
-    none = np.isnan(q)
     dqr: float | None = None
-    if not none.any():
+    if not np.isnan(q.sum()):  # every line has a DQR (criteria are finite, 1..5)
         dqr_weight = abs_total
         if dqr_weight > 0:
-            dqr = float(np.multiply(absk, q, out=w).sum()) / dqr_weight  # (w is spent)
+            dqr = float((absk * q).sum()) / dqr_weight
         elif len(q):
             dqr = float(q.mean())
-    elif none.all():
-        dqr_weight = 0.0
     else:
-        has = ~none
-        dqr_weight = float(absk[has].sum())
-        dqr = (float((absk[has] * q[has]).sum()) / dqr_weight if dqr_weight > 0
-               else float(q[has].mean()))
+        has = ~np.isnan(q)
+        if not has.any():
+            dqr_weight = 0.0
+        else:
+            dqr_weight = float(absk[has].sum())
+            dqr = (float((absk[has] * q[has]).sum()) / dqr_weight if dqr_weight > 0
+                   else float(q[has].mean()))
     return Aggregates(
         kg=kg, gas_names=names, per_stage=np.bincount(stage, weights=kg, minlength=_NS),
         per_gas=wr @ gas, classes=wr @ cls, aircraft=float(wr @ air), node_stage=ns,
-        total=float(kg.sum()), abs_total=abs_total,
+        total=total, abs_total=abs_total,
         primary_share=primary_abs / abs_total if abs_total else 0.0,
         dqr=dqr, dqr_weight=dqr_weight,
     )

@@ -143,8 +143,8 @@ class Flat:
     rows: FactorRows
     nodes: Nodes
     row: np.ndarray
-    amount: np.ndarray
-    """activity in the factor's unit"""
+    w: np.ndarray
+    """activity in the factor's unit per functional unit: amount x mult"""
     mult: np.ndarray
     """occurrences per functional unit (multipliers, reference flows, allocation)"""
     stage: np.ndarray
@@ -152,11 +152,15 @@ class Flat:
     """pair per line (factor row, conversion, primary)"""
     pair_primary: np.ndarray
     """per pair: the line's figure is primary data (supplier PCF, instrument, own gas)"""
+    pair_conv: np.ndarray
+    """per pair: unit conversion to the factor's unit"""
     dqr: np.ndarray
     """line DQR, NaN where the line has none"""
-    chunks: list[tuple[int, int, int, int]]
-    """runs of consecutive lines of one node, in dossier order: (source, first line in the
-    source, end in the source, node)"""
+    chunk_src: list[int]
+    """runs of consecutive lines of one node, in dossier order: source, first line in the
+    source, end in the source"""
+    chunk_from: list[int]
+    chunk_end: list[int]
     chunk_node: np.ndarray
     chunk_start: np.ndarray
     """first line of each run in the expanded lines"""
@@ -166,6 +170,8 @@ class Flat:
     """line -> position in the concatenated sources; None when they already are in order"""
     aq: np.ndarray
     """amount basis (see :class:`Block`)"""
+    tables_only: bool
+    """every line is a table row (no block of object lines)"""
     _lazy: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -181,6 +187,11 @@ class Flat:
                 hit = hit[self.gather]
             self._lazy[name] = hit
         return hit  # type: ignore[no-any-return]
+
+    @property
+    def amount(self) -> np.ndarray:
+        """activity in the factor's unit (made on first use)"""
+        return self.pair_conv[self.pid] * self.aq  # type: ignore[no-any-return]
 
     @property
     def primary(self) -> np.ndarray:
@@ -201,9 +212,7 @@ class Flat:
     @property
     def quantity(self) -> np.ndarray:
         """activity as submitted (for table rows: the amount basis itself)"""
-        if all(isinstance(s, OwnerRows) for s in self.sources):
-            return self.aq
-        return self._cat("quantity")
+        return self.aq if self.tables_only else self._cat("quantity")
 
     @property
     def dist(self) -> np.ndarray:
@@ -223,7 +232,8 @@ class Flat:
         if hit is None:
             cols: tuple[list[str], list[str], list[str], list[str]] = ([], [], [], [])
             srcs = self.sources
-            for sid, start, end, _ in self.chunks:
+            for sid, start, end in zip(self.chunk_src, self.chunk_from, self.chunk_end,
+                                       strict=True):
                 src = srcs[sid]
                 whole = start == 0 and end == src.n
                 for out, col in zip(cols, (src.line_id, src.kind, src.description, src.unit),
@@ -320,9 +330,24 @@ class _Builder:
         self.rows = FactorRows(fs, d.gwp_set)
         # per node: (path, name, ref, parent, quantity, depth, multiplier, stage override,
         # allocation chain index), depth first
-        self.nodes: list[tuple[Any, ...]] = []
-        self.chunks: list[tuple[int, int, int, int]] = []
-        """runs of lines of one source in one node: (source, start, end, node)"""
+        # per node (depth first), as columns: no object per node, none for the GC to visit
+        self.n_path: list[str] = []
+        self.n_name: list[str] = []
+        self.n_ref: list[str | None] = []
+        self.n_parent: list[int] = []
+        self.n_qty: list[float] = []
+        self.n_depth: list[int] = []
+        self.n_mult: list[float] = []
+        self.n_ov: list[int] = []
+        """stage index all lines below report in, -1: their own"""
+        self.n_alloc: list[int] = []
+        """index into allocs"""
+        # per chunk, as columns
+        self.c_src: list[int] = []
+        self.c_start: list[int] = []
+        self.c_end: list[int] = []
+        self.c_node: list[int] = []
+        """runs of lines of one source in one node: source, start and end in it, node"""
         self.sources: list[Source] = []
         """every run of lines held once in the dossier, in order of first chunk"""
         self.src_of: dict[int, int] = {}
@@ -346,6 +371,25 @@ class _Builder:
         self.pair_conv.append(conv)
         self.pair_primary.append(primary)
         return len(self.pair_row) - 1
+
+    def _node(self, path: str, name: str, ref: str | None, parent: int, qty: float, depth: int,
+              mult: float, ov: int, alloc: int) -> int:
+        self.n_path.append(path)
+        self.n_name.append(name)
+        self.n_ref.append(ref)
+        self.n_parent.append(parent)
+        self.n_qty.append(qty)
+        self.n_depth.append(depth)
+        self.n_mult.append(mult)
+        self.n_ov.append(ov)
+        self.n_alloc.append(alloc)
+        return len(self.n_path) - 1
+
+    def _chunk_of(self, sid: int, start: int, end: int, node: int) -> None:
+        self.c_src.append(sid)
+        self.c_start.append(start)
+        self.c_end.append(end)
+        self.c_node.append(node)
 
     # -- sources ----------------------------------------------------------------------------
 
@@ -396,7 +440,7 @@ class _Builder:
                 kid += src.pid.tolist()
                 errors.append(src.error)
         if any(e is not None for e in errors):
-            for sid, lo, hi, _ in self.chunks:
+            for sid, lo, hi in zip(self.c_src, self.c_start, self.c_end, strict=True):
                 e = errors[sid]
                 if e is not None and lo <= e[0] < hi:
                     raise e[1]
@@ -574,7 +618,7 @@ class _Builder:
         if sid is None:
             sid = self._add_source(blk, prefix)
             self.blocks += 1
-        self.chunks.append((sid, start, end, node))
+        self._chunk_of(sid, start, end, node)
 
     def walk(self, owner: Any, chain: Chain, prefix: str, node: int, depth: int, mult: float,
              ov: int, allocs: Alloc, alloc: int) -> None:
@@ -631,16 +675,23 @@ class _Builder:
                         sa = self.alloc_index[chain_j] = len(self.allocs)
                         self.allocs.append(chain_j)
                     sas[j] = sa
-        nodes = self.nodes
-        first, down = len(nodes), depth + 1
+        first, down = len(self.n_path), depth + 1
         if not any(map(_LINES, subs)):  # leaves: no node of theirs below
-            nodes.extend(zip(paths, map(_NAME, subs), refs, repeat(node), qs, repeat(down), ms,
-                             sts, sas))
+            k = len(subs)
+            self.n_path += paths
+            self.n_name += map(_NAME, subs)
+            self.n_ref += refs
+            self.n_parent += repeat(node, k)
+            self.n_qty += qs
+            self.n_depth += repeat(down, k)
+            self.n_mult += ms
+            self.n_ov += sts
+            self.n_alloc += sas
             self._leaves(subs, paths, first)
             return
         for j, sub in enumerate(subs):
-            child = len(nodes)
-            nodes.append((paths[j], sub.name, refs[j], node, qs[j], down, ms[j], sts[j], sas[j]))
+            child = self._node(paths[j], sub.name, refs[j], node, qs[j], down, ms[j], sts[j],
+                               sas[j])
             if sub.lines:
                 self.walk(sub, chains[j] or (*chain, sub.subassemblies), paths[j] + "/", child,
                           down, ms[j], sts[j], sub_allocs[j], sas[j])
@@ -666,7 +717,10 @@ class _Builder:
         src_of.update(zip(ids, sids, strict=True))
         self.sources += rows
         self.src_prefix += [p + "/" for p in paths]
-        self.chunks += zip(sids, repeat(0), ns, range(first, first + len(rows)))
+        self.c_src += sids
+        self.c_start += repeat(0, len(rows))
+        self.c_end += ns
+        self.c_node += range(first, first + len(rows))
 
     def _tables(self, owner: Any, prefix: str, node: int) -> None:
         """The owner's table rows: one source (cached arrays), one run of lines."""
@@ -679,27 +733,24 @@ class _Builder:
             sid = self.src_of.get(id(rows))
             if sid is None:
                 sid = self._add_source(rows, prefix)
-            self.chunks.append((sid, 0, n, node))
+            self._chunk_of(sid, 0, n, node)
 
     # -- gather -----------------------------------------------------------------------------
 
     def finish(self) -> Flat:
         srcs = self.sources
-        path, name, ref, parent, quantity, depth, n_mult, n_ov, n_alloc = zip(*self.nodes,
-                                                                              strict=True)
-        nodes = Nodes(path=list(path), name=list(name), ref=list(ref), quantity=list(quantity),
-                      parent=np.array(parent, dtype=np.intp),
-                      depth=np.array(depth, dtype=np.intp))
-        chunks = self.chunks
+        nodes = Nodes(path=self.n_path, name=self.n_name, ref=self.n_ref, quantity=self.n_qty,
+                      parent=np.array(self.n_parent, dtype=np.intp),
+                      depth=np.array(self.n_depth, dtype=np.intp))
+        n_mult, n_ov, n_alloc = self.n_mult, self.n_ov, self.n_alloc
         src_n = [len(s.line_id) for s in srcs]
-        c_src, c_from, c_end, c_nodes = (list(c) for c in zip(*chunks, strict=True)) \
-            if chunks else ([], [], [], [])
+        c_src, c_from, c_end, c_nodes = self.c_src, self.c_start, self.c_end, self.c_node
         c_node = np.array(c_nodes, dtype=np.intp)
         c_len = np.array(c_end, dtype=np.intp) - np.array(c_from, dtype=np.intp)
         c_first = np.cumsum(c_len) - c_len
         total = int(c_len.sum())
         # in order: each source used once, whole, in the order of the sources
-        in_order = len(chunks) == len(srcs) and c_end == src_n and not any(c_from)
+        in_order = len(c_src) == len(srcs) and c_end == src_n and not any(c_from)
         src_off = np.cumsum([0, *src_n])
         gather: np.ndarray | None = None
         if not in_order:
@@ -745,13 +796,13 @@ class _Builder:
         remap[order] = np.arange(len(order), dtype=np.intp)
         self.rows.reorder(order.tolist())
         pair_row = remap[pair_row] if len(pair_row) else pair_row
-        ov = [n_ov[n] for n in c_nodes]
-        if any(x >= 0 for x in ov):
-            ovr = np.repeat(np.asarray(ov, dtype=np.intp), c_len)
+        ovn = np.asarray(n_ov, dtype=np.intp)
+        if (ovn >= 0).any():  # a sub-assembly line's stage: all lines below report in it
+            ovr = np.repeat(ovn[c_node], c_len)
             stage = np.where(ovr >= 0, ovr, stage)
-        mult = np.repeat(np.asarray([n_mult[n] for n in c_nodes], dtype=np.float64), c_len)
+        mult = np.repeat(np.asarray(n_mult, dtype=np.float64)[c_node], c_len)
         if len(self.allocs) > 1:
-            alloc = np.repeat(np.asarray([n_alloc[n] for n in c_nodes], dtype=np.intp), c_len)
+            alloc = np.repeat(np.asarray(n_alloc, dtype=np.intp)[c_node], c_len)
             for ai, chain in enumerate(self.allocs):
                 if not chain:
                     continue
@@ -759,14 +810,16 @@ class _Builder:
                 for factor, stages in chain:  # in chain order, as the allocations nest
                     sel = mine & np.isin(stage, np.fromiter(stages, dtype=np.intp))
                     mult[sel] *= factor
-        amount = np.asarray(self.pair_conv, dtype=np.float64)[pid]
-        amount *= aq  # aq x conversion
+        conv = np.asarray(self.pair_conv, dtype=np.float64)
+        w = conv[pid]
+        w *= aq  # amount: aq x conversion
+        w *= mult
         return Flat(
-            rows=self.rows, nodes=nodes, row=pair_row[pid], amount=amount, mult=mult,
+            rows=self.rows, nodes=nodes, row=pair_row[pid], w=w, mult=mult, pair_conv=conv,
             stage=stage, pid=pid, pair_primary=np.asarray(self.pair_primary, dtype=bool),
-            dqr=dqr, chunks=chunks,
+            dqr=dqr, chunk_src=c_src, chunk_from=c_from, chunk_end=c_end,
             chunk_node=c_node, chunk_start=c_first, chunk_len=c_len, sources=srcs,
-            gather=gather, aq=aq,
+            gather=gather, aq=aq, tables_only=not self.blocks,
         )
 
 
@@ -780,7 +833,7 @@ def flatten(d: Dossier, fs: FactorSet) -> Flat:
         a = b.alloc_index[root] = len(b.allocs)
         b.allocs.append(root)
     mult = 1.0 / d.reference_flow
-    b.nodes.append(("", d.product.name, None, -1, 1.0, 0, mult, -1, a))
+    b._node("", d.product.name, None, -1, 1.0, 0, mult, -1, a)
     b.walk(d, (d.subassemblies,), "", 0, 0, mult, -1, root, a)
     return b.finish()
 
