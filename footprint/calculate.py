@@ -56,7 +56,7 @@ def aggregate(flat: Flat) -> Aggregates:
     names, value, gas, cls, air = flat.rows.matrices()
     row, stage = flat.row, flat.stage
     w = flat.w  # amount x mult
-    kg = value[row]
+    kg = np.take(value, row, mode="clip") if len(value) else value[row]  # (rows in range)
     kg *= w  # w x value
     wr = np.bincount(row, weights=w, minlength=len(value))
     n = len(flat.nodes)
@@ -94,8 +94,9 @@ def aggregate(flat: Flat) -> Aggregates:
         if not has.any():
             dqr_weight = 0.0
         else:
-            dqr_weight = float(absk[has].sum())
-            dqr = (float((absk[has] * q[has]).sum()) / dqr_weight if dqr_weight > 0
+            a = absk[has]
+            dqr_weight = float(a.sum())
+            dqr = (float((a * q[has]).sum()) / dqr_weight if dqr_weight > 0
                    else float(q[has].mean()))
     return Aggregates(
         kg=kg, gas_names=names, per_stage=np.bincount(stage, weights=kg, minlength=_NS),

@@ -198,7 +198,7 @@ class Flat:
         """per line: primary data (made on first use)"""
         hit = self._lazy.get("primary")
         if hit is None:
-            hit = self._lazy["primary"] = self.pair_primary[self.pid]
+            hit = self._lazy["primary"] = _take(self.pair_primary, self.pid)
         return hit  # type: ignore[no-any-return]
 
     @property
@@ -318,6 +318,11 @@ def _cat(parts: list[np.ndarray]) -> np.ndarray:
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
+def _take(table: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``table[index]`` for indexes known to be in range (numpy's unchecked, faster gather)"""
+    return np.take(table, index, mode="clip") if len(table) else table[index]
+
+
 def _cat2(parts: list[np.ndarray]) -> np.ndarray:
     """(k, n) column blocks joined along the lines"""
     return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
@@ -352,8 +357,10 @@ class _Builder:
         """every run of lines held once in the dossier, in order of first chunk"""
         self.src_of: dict[int, int] = {}
         """id(source) -> index in sources"""
-        self.src_prefix: list[str] = []
-        """path prefix of each source's first use (errors name that use)"""
+        self.src_node: list[int] = []
+        """node of each source's first use (errors name that use's path)"""
+        self.src_n: list[int] = []
+        """lines per source"""
         self.blocks = 0
         """how many sources are blocks of object lines"""
         self.own: dict[int, tuple[Any, Block | None, list[Group]]] = {}
@@ -393,10 +400,15 @@ class _Builder:
 
     # -- sources ----------------------------------------------------------------------------
 
-    def _add_source(self, src: Source, prefix: str) -> int:
+    def _prefix(self, node: int) -> str:
+        path = self.n_path[node]
+        return path + "/" if path else ""
+
+    def _add_source(self, src: Source, node: int) -> int:
         sid = self.src_of[id(src)] = len(self.sources)
         self.sources.append(src)
-        self.src_prefix.append(prefix)
+        self.src_node.append(node)
+        self.src_n.append(len(src.line_id))
         return sid
 
     def _table_pairs(self, rows: OwnerRows, prefix: str) -> tuple[list[int],
@@ -430,10 +442,10 @@ class _Builder:
         kid: list[int] = []
         start: list[int] = []
         errors: list[tuple[int, FootprintError] | None] = []
-        for src, prefix in zip(self.sources, self.src_prefix, strict=True):
+        for src, node in zip(self.sources, self.src_node, strict=True):
             start.append(len(kid))
             if isinstance(src, OwnerRows):
-                k, err = self._table_pairs(src, prefix)
+                k, err = self._table_pairs(src, self._prefix(node))
                 kid += k
                 errors.append(None if err is None else (0, err))
             else:
@@ -613,10 +625,10 @@ class _Builder:
 
     # -- the walk over uses -----------------------------------------------------------------
 
-    def _chunk(self, blk: Block, start: int, end: int, node: int, prefix: str) -> None:
+    def _chunk(self, blk: Block, start: int, end: int, node: int) -> None:
         sid = self.src_of.get(id(blk))
         if sid is None:
-            sid = self._add_source(blk, prefix)
+            sid = self._add_source(blk, node)
             self.blocks += 1
         self._chunk_of(sid, start, end, node)
 
@@ -638,13 +650,13 @@ class _Builder:
             for pos, group in groups:
                 if pos > start:
                     assert blk is not None
-                    self._chunk(blk, start, pos, node, prefix)
+                    self._chunk(blk, start, pos, node)
                     start = pos
                 self._uses(group, chain, prefix, node, depth, mult, ov, allocs, alloc)
             if blk is not None and blk.n > start:
-                self._chunk(blk, start, blk.n, node, prefix)
+                self._chunk(blk, start, blk.n, node)
         if owner.line_tables:
-            self._tables(owner, prefix, node)
+            self._tables(owner, node)
 
     def _uses(self, group: list[Any], chain: Chain, prefix: str, node: int, depth: int,
               mult: float, ov: int, allocs: Alloc, alloc: int) -> None:
@@ -687,7 +699,7 @@ class _Builder:
             self.n_mult += ms
             self.n_ov += sts
             self.n_alloc += sas
-            self._leaves(subs, paths, first)
+            self._leaves(subs, first)
             return
         for j, sub in enumerate(subs):
             child = self._node(paths[j], sub.name, refs[j], node, qs[j], down, ms[j], sts[j],
@@ -696,43 +708,44 @@ class _Builder:
                 self.walk(sub, chains[j] or (*chain, sub.subassemblies), paths[j] + "/", child,
                           down, ms[j], sts[j], sub_allocs[j], sas[j])
             elif sub.line_tables:
-                self._tables(sub, paths[j] + "/", child)
+                self._tables(sub, child)
 
-    def _leaves(self, subs: list[Any], paths: list[str], first: int) -> None:
+    def _leaves(self, subs: list[Any], first: int) -> None:
         """The table rows of leaf uses side by side (nodes ``first`` ..): the usual bulk case -
         each with its cached rows, none met before, none empty - in a few C loops."""
         tables = list(map(_LINE_TABLES, subs))
         rows = [p["_rows"].rows for p in map(_PRIVATE, subs)]
         ids = list(map(id, rows))
         src_of = self.src_of
-        if not all(rows) or [r.tables for r in rows] != list(map(tuple, tables)) \
+        if not all(rows) or [r.table_list for r in rows] != tables \
                 or any(map(src_of.__contains__, ids)) or len(set(ids)) < len(ids) \
                 or not all(ns := [len(r.line_id) for r in rows]):
             for j, sub in enumerate(subs):  # one by one
                 if tables[j]:
-                    self._tables(sub, paths[j] + "/", first + j)
+                    self._tables(sub, first + j)
             return
         base = len(self.sources)
         sids = range(base, base + len(rows))
         src_of.update(zip(ids, sids, strict=True))
         self.sources += rows
-        self.src_prefix += [p + "/" for p in paths]
+        self.src_node += range(first, first + len(rows))
+        self.src_n += ns
         self.c_src += sids
         self.c_start += repeat(0, len(rows))
         self.c_end += ns
         self.c_node += range(first, first + len(rows))
 
-    def _tables(self, owner: Any, prefix: str, node: int) -> None:
+    def _tables(self, owner: Any, node: int) -> None:
         """The owner's table rows: one source (cached arrays), one run of lines."""
         rows: OwnerRows | None = owner.__pydantic_private__["_rows"].rows
-        if rows is None or rows.tables != tuple(owner.line_tables):  # identity: unchanged
-            rows = owner_rows(owner, prefix)
+        if rows is None or rows.table_list != owner.line_tables:  # the same table objects
+            rows = owner_rows(owner, self._prefix(node))
             assert rows is not None
         n = len(rows.line_id)
         if n:
             sid = self.src_of.get(id(rows))
             if sid is None:
-                sid = self._add_source(rows, prefix)
+                sid = self._add_source(rows, node)
             self._chunk_of(sid, 0, n, node)
 
     # -- gather -----------------------------------------------------------------------------
@@ -743,7 +756,7 @@ class _Builder:
                       parent=np.array(self.n_parent, dtype=np.intp),
                       depth=np.array(self.n_depth, dtype=np.intp))
         n_mult, n_ov, n_alloc = self.n_mult, self.n_ov, self.n_alloc
-        src_n = [len(s.line_id) for s in srcs]
+        src_n = self.src_n
         c_src, c_from, c_end, c_nodes = self.c_src, self.c_start, self.c_end, self.c_node
         c_node = np.array(c_nodes, dtype=np.intp)
         c_len = np.array(c_end, dtype=np.intp) - np.array(c_from, dtype=np.intp)
@@ -773,10 +786,10 @@ class _Builder:
         # the dossier's keys were the calculation's first pairs, in order: code = pair
         same = joined is not None and np.array_equal(kid, np.arange(len(kid)))
         if gather is None:
-            pid = code if same else kid[code]
+            pid = code if same else _take(kid, code)
             aq, dqr, stage = f[0], f[1], ic[0]
         else:
-            pid = code[gather] if same else kid[code[gather]]
+            pid = _take(code, gather) if same else _take(kid, _take(code, gather))
             f = f[:, gather]
             aq, dqr, stage = f[0], f[1], ic[0][gather]
         # factor rows in first use along the expanded lines (what a line-by-line walk yields)
@@ -811,11 +824,11 @@ class _Builder:
                     sel = mine & np.isin(stage, np.fromiter(stages, dtype=np.intp))
                     mult[sel] *= factor
         conv = np.asarray(self.pair_conv, dtype=np.float64)
-        w = conv[pid]
+        w = _take(conv, pid)
         w *= aq  # amount: aq x conversion
         w *= mult
         return Flat(
-            rows=self.rows, nodes=nodes, row=pair_row[pid], w=w, mult=mult, pair_conv=conv,
+            rows=self.rows, nodes=nodes, row=_take(pair_row, pid), w=w, mult=mult, pair_conv=conv,
             stage=stage, pid=pid, pair_primary=np.asarray(self.pair_primary, dtype=bool),
             dqr=dqr, chunk_src=c_src, chunk_from=c_from, chunk_end=c_end,
             chunk_node=c_node, chunk_start=c_first, chunk_len=c_len, sources=srcs,

@@ -154,11 +154,18 @@ class LineTable(Sequence[LineResult]):
         if (items is None) == (columns is None):
             raise TypeError("give either items or columns")
         self._cols = columns
-        self._items: list[LineResult | None] = (
-            list(items) if items is not None else [None] * len(columns))  # type: ignore[arg-type]
+        # built lines, by index: made on first read (a result nobody reads costs no list)
+        self._items: list[LineResult | None] | None = (
+            list(items) if items is not None else None)
+
+    def _slots(self) -> list[LineResult | None]:
+        if self._items is None:
+            assert self._cols is not None
+            self._items = [None] * len(self._cols)
+        return self._items
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._items) if self._items is not None else len(self._cols)  # type: ignore[arg-type]
 
     @overload
     def __getitem__(self, i: int) -> LineResult: ...
@@ -167,21 +174,23 @@ class LineTable(Sequence[LineResult]):
     def __getitem__(self, i: int | slice) -> LineResult | list[LineResult]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        item = self._items[i]
+        items = self._slots()
+        item = items[i]
         if item is None:
             j = i + len(self) if i < 0 else i
             assert self._cols is not None
-            item = self._items[j] = _line(next(self._cols.values(j)))
+            item = items[j] = _line(next(self._cols.values(j)))
         return item
 
     def __iter__(self) -> Iterator[LineResult]:
-        if self._cols is None or all(x is not None for x in self._items):
-            yield from self._items  # type: ignore[misc]
+        items = self._slots()
+        if self._cols is None or all(x is not None for x in items):
+            yield from items  # type: ignore[misc]
             return
         for j, vals in enumerate(self._cols.values()):
-            item = self._items[j]
+            item = items[j]
             if item is None:
-                item = self._items[j] = _line(vals)
+                item = items[j] = _line(vals)
             yield item
 
     def to_dicts(self) -> list[dict[str, Any]]:

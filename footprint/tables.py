@@ -64,6 +64,8 @@ class OwnerRows:
 
     tables: tuple[LineTable, ...]
     """the table objects these arrays were built from (identity = validity)"""
+    table_list: list[LineTable]
+    """the same, as a list (compared with an owner's ``line_tables`` without a copy)"""
     line_id: list[str]
     kind: list[str]
     description: list[str]
@@ -418,7 +420,7 @@ def owner_rows(owner: Any, prefix: str, object_ids: Sequence[str] = ()) -> Owner
         return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
     rows = OwnerRows(
-        tables=tuple(tables), line_id=line_id, kind=kind, description=description, unit=unit,
+        tables=tuple(tables), table_list=list(tables), line_id=line_id, kind=kind, description=description, unit=unit,
         fcols=np.stack([cat([c.quantity for c in cols]), cat([c.dqr for c in cols])]),
         icols=np.stack([cat([c.stage for c in cols]), cat(codes)]),
         dist=cat([c.dist for c in cols]), p1=cat([c.p1 for c in cols]),
