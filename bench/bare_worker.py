@@ -11,6 +11,7 @@ from temporalio.worker import Worker
 
 from bench.bare_workflow import BareWorkflow, noop
 from config import get_settings
+from workflows.worker import MAX_CONCURRENT_ACTIVITIES, workflow_runner
 
 
 async def main() -> None:
@@ -20,10 +21,11 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=MAX_CONCURRENT_ACTIVITIES) as executor:
         async with Worker(client, task_queue=settings.task_queue + "-bare", workflows=[BareWorkflow],
-                          activities=[noop], activity_executor=executor,
-                          max_concurrent_activities=8):
+                          workflow_runner=workflow_runner(), activities=[noop],
+                          activity_executor=executor,
+                          max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES):
             await stop.wait()
 
 

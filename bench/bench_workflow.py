@@ -2,6 +2,8 @@
 
 Tanpass: N certification runs driven end to end through the API (scripts.demo.drive: exporter,
 verifier and certifier actions automated), each ending in a signed, registered certificate.
+The people sign in once (in the warm-up run) and keep their bearer tokens, as in the portal;
+every request still carries and checks its token.
 Baseline: N runs of a bare workflow (bench/bare_workflow.py) with the same number of activities
 and updates as one real run (counted from that run's Temporal history), doing no work, driven
 directly with the Temporal client. Same dev server, same worker settings, same concurrency.
@@ -24,7 +26,7 @@ from temporalio.client import Client
 
 from bench.bare_workflow import BareInput, BareStep, BareWorkflow
 from bench.common import BenchRow, machine
-from scripts.demo import drive
+from scripts.demo import Logins, drive
 from tests.harness import Stack
 from workflows.client import workflow_id_for
 
@@ -62,14 +64,16 @@ def run(n: int = 8, concurrency: int = 4) -> dict:
         stack = Stack(Path(tmp))
         try:
             stack.password = stack.up()
+            logins = Logins()
             with httpx.Client(base_url=stack.api_url, timeout=120) as api:
-                first = drive(api, stack.password)  # warm-up, and the run whose history we count
+                # warm-up (and sign-in), and the run whose history we count
+                first = drive(api, stack.password, logins=logins)
             acts, ups = asyncio.run(_history_counts(f"127.0.0.1:{stack.temporal_port}",
                                                     workflow_id_for(first.application_id)))
 
             def one(_: int) -> str:
                 with httpx.Client(base_url=stack.api_url, timeout=120) as api:
-                    return drive(api, stack.password).certificate_number
+                    return drive(api, stack.password, logins=logins).certificate_number
 
             t0 = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:

@@ -38,7 +38,11 @@ from store.errors import (
 )
 from store.models import *  # noqa: F403
 from store.models import __all__ as _models_all
-from store.numbers import format_certificate_number, next_certificate_number
+from store.numbers import (
+    format_certificate_number,
+    next_certificate_number,
+    peek_next_certificate_number,
+)
 
 __all__ = [
     "AuditDataNotCanonical",
@@ -64,6 +68,7 @@ __all__ = [
     "migrate",
     "next_certificate_number",
     "normalise_url",
+    "peek_next_certificate_number",
     "save_blob",
     "session_factory",
     "sha256_hex",

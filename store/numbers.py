@@ -18,9 +18,19 @@ _UPSERT = sa.text(
     "RETURNING last"
 )
 
+_PEEK = sa.text("SELECT last FROM certificate_counter WHERE year = :year")
+
 
 def format_certificate_number(year: int, serial: int) -> str:
     return f"{PREFIX}-{year:04d}-{serial:06d}"
+
+
+def peek_next_certificate_number(session: Session, year: int) -> str:
+    """The number :func:`next_certificate_number` would give now, without taking it or any
+    lock: an issuer prepares the certificate for it, then draws the number for real and
+    compares (another issuer may have taken it meanwhile)."""
+    last = session.execute(_PEEK, {"year": year}).scalar()
+    return format_certificate_number(year, int(last or 0) + 1)
 
 
 def next_certificate_number(session: Session, year: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -43,6 +44,7 @@ from store import (
     User,
     audit,
     next_certificate_number,
+    peek_next_certificate_number,
     save_blob,
     transaction,
     utcnow,
@@ -92,6 +94,40 @@ def footprint_unit(amount: float, unit: str) -> str:
 def canonical_sha256(content: dict[str, Any]) -> str:
     blob = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A certificate to issue, read from the store, before it has a number."""
+
+    application_id: str
+    org_id: str
+    product_id: str
+    previous_certificate_id: str | None
+    decided: datetime
+    valid_until: datetime
+    total: float
+    unit: str
+    issuer: str
+    holder_name: str
+    holder_uscc: str
+    product_name: str
+    product_model: str
+    functional_unit: str
+    stage_breakdown: dict[str, float]
+    standard: str
+    rule_packs: list[str]
+    verifier_name: str
+    verifier_body: str
+    opinion: str
+    certifier_name: str
+
+
+@dataclass(frozen=True)
+class _Made:
+    seal: str
+    data: CertificateData
+    pdf: bytes
 
 
 class CertificationActivities(ProcessActivities):
@@ -164,24 +200,28 @@ class CertificationActivities(ProcessActivities):
 
     @activity.defn
     def assess(self, inp: AssessInput) -> AssessOutput:
-        """Footprint calculation and the chosen rule packs for one dossier version."""
-        with transaction(self._sessions) as session:
+        """Footprint calculation and the chosen rule packs for one dossier version.
+
+        The dossier is read and assessed outside the write transaction (a version never
+        changes once recorded), so the store's write lock is held only to record the results."""
+        with self._sessions() as session:
             self._application(session, inp.application_id)
-            row = session.exec(
-                select(DossierVersion).where(
+            content = session.exec(
+                select(DossierVersion.content).where(
                     DossierVersion.application_id == inp.application_id,
                     DossierVersion.version == inp.version,
                 )
             ).one()
-            try:
-                dossier = Dossier.model_validate(row.content)
-                result = calculate(dossier)
-            except Exception as exc:  # a domain error is final: the exporter must fix the data
-                raise ApplicationError(str(exc), type="InvalidDossier", non_retryable=True) from exc
-            report = run_packs(list(inp.regimes), dossier, result, date.fromisoformat(inp.as_of))
-            findings = [f.model_dump(mode="json") for f in report.findings]
-            blocking = sum(1 for f in report.findings if f.severity == "blocking")
-
+        try:
+            dossier = Dossier.model_validate(content)
+            result = calculate(dossier)
+        except Exception as exc:  # a domain error is final: the exporter must fix the data
+            raise ApplicationError(str(exc), type="InvalidDossier", non_retryable=True) from exc
+        report = run_packs(list(inp.regimes), dossier, result, date.fromisoformat(inp.as_of))
+        findings = [f.model_dump(mode="json") for f in report.findings]
+        blocking = sum(1 for f in report.findings if f.severity == "blocking")
+        result_json = result.model_dump(mode="json")
+        with transaction(self._sessions) as session:
             session.exec(  # replace this version's records whole (idempotent on retry)
                 delete(FootprintRecord).where(
                     FootprintRecord.application_id == inp.application_id,
@@ -203,7 +243,7 @@ class CertificationActivities(ProcessActivities):
                     unit=footprint_unit(dossier.functional_unit.amount, dossier.functional_unit.unit),
                     factor_set_id=result.factor_set_id,
                     factor_set_version=result.factor_set_version,
-                    result=result.model_dump(mode="json"),
+                    result=result_json,
                 )
             )
             for f in report.findings:
@@ -267,126 +307,171 @@ class CertificationActivities(ProcessActivities):
 
     @activity.defn
     def issue_certificate(self, inp: IssueInput) -> IssuedCertificate:
-        """Render, sign, store and register the certificate: exactly one per application."""
-        with transaction(self._sessions) as session:
-            done = session.exec(
-                select(Certificate).where(Certificate.application_id == inp.application_id)
-            ).first()
+        """Render, sign, store and register the certificate: exactly one per application.
+
+        The costly part (PDF, seal, PAdES signature, blob file) is done before the write
+        transaction, for the number the counter will give next, so the store's write lock is
+        held only to register. If another issuer took that number meanwhile, the certificate
+        is made again inside the transaction for the number actually drawn (as before)."""
+        with self._sessions() as session:  # reads only: no write lock
+            done = self._issued(session, inp.application_id)
             if done is not None:  # a retry after the commit: the certificate stands
-                return IssuedCertificate(done.number, done.pdf_sha256 or "",
-                                         done.valid_until.isoformat(), done.id,
-                                         done.valid_from.isoformat())
-            app = self._application(session, inp.application_id)
-            product = session.get(Product, app.product_id)
-            org = session.get(Organisation, app.org_id)
-            verifier = session.get(User, inp.verifier_id)
-            certifier = session.get(User, inp.certifier_id)
-            fp = session.exec(
-                select(FootprintRecord)
-                .where(FootprintRecord.application_id == app.id)
-                .order_by(FootprintRecord.dossier_version.desc())  # type: ignore[attr-defined]
-            ).first()
-            if not (product and org and fp):
-                raise ApplicationError("application has no product, holder or footprint",
-                                       type="Conflict", non_retryable=True)
-            verifier_org = session.get(Organisation, verifier.org_id) if verifier else None
-            certifier_org = session.get(Organisation, certifier.org_id) if certifier else None
-            issuer = (certifier_org.name if certifier_org else "") or "Tanpass certification body"
-            decided = datetime.fromisoformat(inp.decision_date)
-            valid_until = decided + (timedelta(seconds=inp.validity_seconds)
-                                     if inp.validity_seconds is not None
-                                     else timedelta(days=inp.validity_days))
-            number = next_certificate_number(session, decided.year)
-            result = fp.result
-            fu = result.get("functional_unit") or {}
-            fu_text = f"{fu.get('amount', 1):g} {fu.get('unit', '')} {fu.get('description', '')}".strip()
-            signer = self._signer_material()
-            seal = make_seal(
-                SealClaims(
-                    number=number,
-                    holder_uscc=org.uscc,
-                    product=f"{product.name} {product.model}",
-                    footprint=float(fp.total),
-                    unit=fp.unit,
-                    valid_from=china_date(decided),
-                    valid_until=china_date(valid_until),
-                    issued_at=decided,
-                    issuer=issuer,
-                ),
-                signer,
-            )
-            data = CertificateData(
-                number=number,
-                holder_name=org.name_zh or org.name,
-                holder_uscc=org.uscc,
-                product_name=product.name,
-                product_model=product.model,
-                functional_unit=fu_text,
-                footprint_total=float(fp.total),
-                stage_breakdown={STAGE_LABELS.get(k, k): float(v)
-                                 for k, v in (result.get("per_stage") or {}).items()},
-                standard=REGIME_STANDARD.get(inp.regimes[0], "ISO 14067:2018") if inp.regimes else "ISO 14067:2018",
-                rule_packs=list(inp.regimes),
-                verifier_name=verifier.display_name if verifier else inp.verifier_id,
-                verifier_body=verifier_org.name if verifier_org else "",
-                opinion=inp.opinion,
-                certifier_name=certifier.display_name if certifier else inp.certifier_id,
-                decision_date=china_date(decided),
-                valid_from=china_date(decided),
-                valid_until=china_date(valid_until),
-                status_url=f"{self._settings.public_base_url}/?cert={number}",
-                qr_payload=seal,
-                issuer_name=issuer,
-            )
-            pdf = sign_pdf(
-                render_certificate_pdf(data),
-                signer,
-                reason=f"Tanpass certificate {number}",
-                location="Tanpass certification body",
-            )
-            sha = save_blob(session, self._blobs, pdf, "application/pdf").sha256
+                return done
+            draft = self._draft(session, inp)
+            expected = peek_next_certificate_number(session, draft.decided.year)
+        made = self._make(draft, expected)
+        self._blobs.put(made.pdf)  # the file first (as save_blob does): harmless if unused
+        with transaction(self._sessions) as session:
+            done = self._issued(session, inp.application_id)
+            if done is not None:  # an earlier attempt committed while this one rendered
+                return done
+            number = next_certificate_number(session, draft.decided.year)
+            if number != expected:  # another issuer took it: make it again for ours
+                made = self._make(draft, number)
+            sha = save_blob(session, self._blobs, made.pdf, "application/pdf").sha256
             cert = Certificate(
                 number=number,
-                application_id=app.id,
-                org_id=org.id,
-                product_id=product.id,
+                application_id=draft.application_id,
+                org_id=draft.org_id,
+                product_id=draft.product_id,
                 status="valid",
-                holder_name=data.holder_name,
-                holder_uscc=org.uscc,
-                product_name=product.name,
-                product_model=product.model,
-                total=float(fp.total),
-                unit=fp.unit,
-                issued_at=decided,
-                valid_from=decided,
-                valid_until=valid_until,
+                holder_name=made.data.holder_name,
+                holder_uscc=made.data.holder_uscc,
+                product_name=made.data.product_name,
+                product_model=made.data.product_model,
+                total=draft.total,
+                unit=draft.unit,
+                issued_at=draft.decided,
+                valid_from=draft.decided,
+                valid_until=draft.valid_until,
                 pdf_sha256=sha,
-                seal=seal,
-                status_changed_at=decided,
+                seal=made.seal,
+                status_changed_at=draft.decided,
                 verifier_id=inp.verifier_id,
                 certifier_id=inp.certifier_id,
-                previous_certificate_id=app.previous_certificate_id,
+                previous_certificate_id=draft.previous_certificate_id,
             )
             session.add(cert)
             session.flush()
-            session.add(CertificateEvent(certificate_id=cert.id, at=decided, status="valid",
+            session.add(CertificateEvent(certificate_id=cert.id, at=draft.decided, status="valid",
                                          reason="issued", actor_id=inp.certifier_id,
-                                         dedup_key=f"certificate/{app.id}/issued"))
+                                         dedup_key=f"certificate/{draft.application_id}/issued"))
             audit.append(
                 session,
                 actor=inp.certifier_id,
                 action="certificate.issued",
                 entity_type="certificate",
                 entity_id=cert.id,
-                data={"number": number, "pdf_sha256": sha, "application_id": app.id},
-                dedup_key=f"certificate/{app.id}",
+                data={"number": number, "pdf_sha256": sha,
+                      "application_id": draft.application_id},
+                dedup_key=f"certificate/{draft.application_id}",
             )
             cert_id = cert.id
             # Durability tests park here (inside the transaction, nothing committed yet) and
             # SIGKILL the worker: the retry must issue exactly one certificate.
             failpoint(self._settings, "issue_certificate")
-        return IssuedCertificate(number=number, pdf_sha256=sha, valid_until=valid_until.isoformat(),
-                                 certificate_id=cert_id, valid_from=decided.isoformat())
+        return IssuedCertificate(number=number, pdf_sha256=sha,
+                                 valid_until=draft.valid_until.isoformat(),
+                                 certificate_id=cert_id, valid_from=draft.decided.isoformat())
+
+    @staticmethod
+    def _issued(session: Session, application_id: str) -> IssuedCertificate | None:
+        done = session.exec(
+            select(Certificate).where(Certificate.application_id == application_id)
+        ).first()
+        if done is None:
+            return None
+        return IssuedCertificate(done.number, done.pdf_sha256 or "", done.valid_until.isoformat(),
+                                 done.id, done.valid_from.isoformat())
+
+    def _draft(self, session: Session, inp: IssueInput) -> _Draft:
+        """Everything printed on the certificate except its number, read from the store."""
+        app = self._application(session, inp.application_id)
+        product = session.get(Product, app.product_id)
+        org = session.get(Organisation, app.org_id)
+        verifier = session.get(User, inp.verifier_id)
+        certifier = session.get(User, inp.certifier_id)
+        fp = session.exec(
+            select(FootprintRecord)
+            .where(FootprintRecord.application_id == app.id)
+            .order_by(FootprintRecord.dossier_version.desc())  # type: ignore[attr-defined]
+        ).first()
+        if not (product and org and fp):
+            raise ApplicationError("application has no product, holder or footprint",
+                                   type="Conflict", non_retryable=True)
+        verifier_org = session.get(Organisation, verifier.org_id) if verifier else None
+        certifier_org = session.get(Organisation, certifier.org_id) if certifier else None
+        issuer = (certifier_org.name if certifier_org else "") or "Tanpass certification body"
+        decided = datetime.fromisoformat(inp.decision_date)
+        valid_until = decided + (timedelta(seconds=inp.validity_seconds)
+                                 if inp.validity_seconds is not None
+                                 else timedelta(days=inp.validity_days))
+        result = fp.result
+        fu = result.get("functional_unit") or {}
+        fu_text = f"{fu.get('amount', 1):g} {fu.get('unit', '')} {fu.get('description', '')}".strip()
+        return _Draft(
+            application_id=app.id, org_id=org.id, product_id=product.id,
+            previous_certificate_id=app.previous_certificate_id, decided=decided,
+            valid_until=valid_until, total=float(fp.total), unit=fp.unit, issuer=issuer,
+            holder_name=org.name_zh or org.name, holder_uscc=org.uscc,
+            product_name=product.name, product_model=product.model, functional_unit=fu_text,
+            stage_breakdown={STAGE_LABELS.get(k, k): float(v)
+                             for k, v in (result.get("per_stage") or {}).items()},
+            standard=(REGIME_STANDARD.get(inp.regimes[0], "ISO 14067:2018") if inp.regimes
+                      else "ISO 14067:2018"),
+            rule_packs=list(inp.regimes),
+            verifier_name=verifier.display_name if verifier else inp.verifier_id,
+            verifier_body=verifier_org.name if verifier_org else "",
+            opinion=inp.opinion,
+            certifier_name=certifier.display_name if certifier else inp.certifier_id,
+        )
+
+    def _make(self, d: _Draft, number: str) -> _Made:
+        """Seal, PDF and PAdES signature of the certificate ``number`` (no store access)."""
+        signer = self._signer_material()
+        seal = make_seal(
+            SealClaims(
+                number=number,
+                holder_uscc=d.holder_uscc,
+                product=f"{d.product_name} {d.product_model}",
+                footprint=d.total,
+                unit=d.unit,
+                valid_from=china_date(d.decided),
+                valid_until=china_date(d.valid_until),
+                issued_at=d.decided,
+                issuer=d.issuer,
+            ),
+            signer,
+        )
+        data = CertificateData(
+            number=number,
+            holder_name=d.holder_name,
+            holder_uscc=d.holder_uscc,
+            product_name=d.product_name,
+            product_model=d.product_model,
+            functional_unit=d.functional_unit,
+            footprint_total=d.total,
+            stage_breakdown=d.stage_breakdown,
+            standard=d.standard,
+            rule_packs=d.rule_packs,
+            verifier_name=d.verifier_name,
+            verifier_body=d.verifier_body,
+            opinion=d.opinion,
+            certifier_name=d.certifier_name,
+            decision_date=china_date(d.decided),
+            valid_from=china_date(d.decided),
+            valid_until=china_date(d.valid_until),
+            status_url=f"{self._settings.public_base_url}/?cert={number}",
+            qr_payload=seal,
+            issuer_name=d.issuer,
+        )
+        pdf = sign_pdf(
+            render_certificate_pdf(data),
+            signer,
+            reason=f"Tanpass certificate {number}",
+            location="Tanpass certification body",
+        )
+        return _Made(seal=seal, data=data, pdf=pdf)
 
     def all(self) -> list[Callable[..., Any]]:
         return [self.resolve_config, self.record_submission, self.assess, self.record_status,

@@ -25,8 +25,15 @@ log = logging.getLogger("tanpass.worker")
 
 # The pure rooms and their numeric libraries are deterministic and side-effect free; they are
 # passed through the sandbox (imported once, outside it) so that dossier validation in update
-# validators does not re-import pint and numpy per workflow run.
-PASSTHROUGH = ("footprint", "compliance_rules", "pint", "numpy", "pydantic", "pydantic_core")
+# validators does not re-import pint and numpy per workflow run. ``workflows.types`` (the
+# dataclasses crossing the workflow boundary, no logic) too: the package ``workflows`` imports
+# it outside the passthrough block of the workflow module, and re-creating its ~60 dataclasses
+# was most of the cost of a new workflow instance in the worker's profile.
+PASSTHROUGH = ("footprint", "compliance_rules", "pint", "numpy", "pydantic", "pydantic_core",
+               "workflows.types")
+
+MAX_CONCURRENT_ACTIVITIES = 8
+"""Activity slots of a worker, and threads of its activity executor (activities are sync)."""
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
@@ -60,7 +67,7 @@ def build_worker(
         workflow_runner=workflow_runner(),
         activities=activities.all(),
         activity_executor=executor,
-        max_concurrent_activities=8,
+        max_concurrent_activities=MAX_CONCURRENT_ACTIVITIES,
     )
 
 
@@ -74,7 +81,7 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=MAX_CONCURRENT_ACTIVITIES) as executor:
         worker = build_worker(client, activities, executor, settings.task_queue)
         log.info("worker on %s, task queue %s", settings.temporal_address, settings.task_queue)
         async with worker:
