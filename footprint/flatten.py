@@ -10,19 +10,25 @@ The work is per *source* and per *tree node*, never per line in Python:
   per distinct (factor, unit) per calculation. A definition used in many places is one source.
 - :meth:`_Builder.walk` visits the tree of sub-assembly *uses* depth first in dossier order,
   recording one node per use (path, multiplier, stage override, allocation chain) and one
-  *chunk* (source, line range, node) per run of lines;
-- :meth:`_Builder.finish` concatenates the sources' columns once, maps every line to its pair
-  with one fancy index, and spreads node figures to lines with ``np.repeat``. When every
-  source is used once, whole and in order (bulk data: one table set per part), the
-  concatenation already is dossier order and no gather index is built.
+  *chunk* (source, line range, node) per run of lines, both as column lists. Sibling
+  sub-assembly lines are handled together (:meth:`_Builder._uses`), and definitions that hold
+  only tables (the parts of a bill of materials) without a walk of their own
+  (:meth:`_Builder._leaves`);
+- :meth:`_Builder.finish` takes the sources' columns - when every source is an owner's table
+  rows, the dossier's join made at validation (:func:`~footprint.tables.join_rows`: one key
+  list for the whole dossier, so a calculation resolves a few dozen keys, not one list per
+  owner) - maps every line to its pair with one gather and spreads node figures to lines with
+  ``np.repeat``. When every source is used once, whole and in order (bulk data: one table set
+  per part), the sources already are in dossier order and no gather index is built.
 
 Factor rows are renumbered in first use along the expanded lines (what a line-by-line walk
-yields); per-line text columns (id, kind, description, unit) and the Monte Carlo parameters are
-concatenated only when read.
+yields); per-line text columns (id, kind, description, unit), node, primary flags and the
+Monte Carlo parameters are made only when read.
 
-Errors keep their meaning and order: a source notes its first line whose factor or unit fails,
-and the error is raised when the walk reaches that line in its first use, with that use's path -
-the same line the plain depth-first walk would stop at.
+Errors keep their meaning and order: a source notes its first line whose factor or unit fails;
+after the walk the error of the first run (in line order) holding a failing line is raised,
+with the path of its source's first use - the same line the plain depth-first walk would stop
+at.
 """
 
 from __future__ import annotations
