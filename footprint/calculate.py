@@ -83,7 +83,15 @@ def aggregate(flat: Flat) -> Aggregates:
         primary_abs = float(absk[flat.primary].sum())
     q = flat.dqr
     dqr: float | None = None
-    if not np.isnan(q.sum()):  # every line has a DQR (criteria are finite, 1..5)
+    at = flat.dqr_at  # the lines with a DQR, when known beforehand
+    if at is not None and len(at) not in (0, len(q)):
+        assert flat.dqr_val is not None
+        a = np.take(absk, at, mode="clip")  # = absk[has]
+        dqr_weight = float(a.sum())
+        dqr = (float((a * flat.dqr_val).sum()) / dqr_weight if dqr_weight > 0
+               else float(flat.dqr_val.mean()))
+    elif (at is not None and len(at) == len(q)) or (at is None and not np.isnan(q.sum())):
+        # every line has a DQR (criteria are finite, 1..5)
         dqr_weight = abs_total
         if dqr_weight > 0:
             dqr = float((absk * q).sum()) / dqr_weight

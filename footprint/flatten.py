@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import attrgetter, is_, is_not
+from operator import attrgetter, is_, is_not, itemgetter
 from typing import Any
 
 import numpy as np
@@ -84,6 +84,8 @@ Group = tuple[int, list[Any]]
 _REF, _ID, _QUANTITY, _STAGE = map(attrgetter, ("ref", "id", "quantity", "stage"))
 _REFERENCE_FLOW, _NAME, _ALLOCATION, _LINES, _LINE_TABLES, _PRIVATE = map(attrgetter, (
     "reference_flow", "name", "allocation", "lines", "line_tables", "__pydantic_private__"))
+_CACHE, _ROWS = itemgetter("_rows"), attrgetter("rows")  # an owner's cached table rows
+_TABLE_LIST, _LINE_ID = attrgetter("table_list"), attrgetter("line_id")
 
 
 @dataclass
@@ -162,6 +164,10 @@ class Flat:
     """per pair: unit conversion to the factor's unit"""
     dqr: np.ndarray
     """line DQR, NaN where the line has none"""
+    dqr_at: np.ndarray | None
+    """lines that have a DQR and their DQR, when known beforehand (the dossier's joined rows,
+    in order); None: found from ``dqr``"""
+    dqr_val: np.ndarray | None
     chunk_src: list[int]
     """runs of consecutive lines of one node, in dossier order: source, first line in the
     source, end in the source"""
@@ -680,8 +686,12 @@ class _Builder:
         qs = list(map(_QUANTITY, group))
         ms = [mult * q / rf for q, rf in zip(qs, map(_REFERENCE_FLOW, subs), strict=True)]
         paths = [prefix + i for i in map(_ID, group)]
-        sts = [ov] * len(subs) if ov >= 0 else [
-            -1 if s is None else STAGE_INDEX[s] for s in map(_STAGE, group)]
+        if ov >= 0:
+            sts = [ov] * len(subs)
+        else:
+            given = list(map(_STAGE, group))
+            sts = [-1] * len(subs) if given.count(None) == len(given) else [
+                -1 if s is None else STAGE_INDEX[s] for s in given]
         sub_allocs, sas = [allocs] * len(subs), [alloc] * len(subs)
         if any(map(_ALLOCATION, subs)):
             for j, sub in enumerate(subs):
@@ -720,12 +730,12 @@ class _Builder:
         """The table rows of leaf uses side by side (nodes ``first`` ..): the usual bulk case -
         each with its cached rows, none met before, none empty - in a few C loops."""
         tables = list(map(_LINE_TABLES, subs))
-        rows = [p["_rows"].rows for p in map(_PRIVATE, subs)]
+        rows = list(map(_ROWS, map(_CACHE, map(_PRIVATE, subs))))
         ids = list(map(id, rows))
         src_of = self.src_of
-        if not all(rows) or [r.table_list for r in rows] != tables \
+        if not all(rows) or list(map(_TABLE_LIST, rows)) != tables \
                 or any(map(src_of.__contains__, ids)) or len(set(ids)) < len(ids) \
-                or not all(ns := [len(r.line_id) for r in rows]):
+                or not all(ns := list(map(len, map(_LINE_ID, rows)))):
             for j, sub in enumerate(subs):  # one by one
                 if tables[j]:
                     self._tables(sub, first + j)
@@ -836,7 +846,9 @@ class _Builder:
         return Flat(
             rows=self.rows, nodes=nodes, row=_take(pair_row, pid), w=w, mult=mult, pair_conv=conv,
             stage=stage, pid=pid, pair_primary=np.asarray(self.pair_primary, dtype=bool),
-            dqr=dqr, chunk_src=c_src, chunk_from=c_from, chunk_end=c_end,
+            dqr=dqr, chunk_src=c_src,
+            dqr_at=joined.dqr_at if joined is not None and gather is None else None,
+            dqr_val=joined.dqr_val if joined is not None and gather is None else None, chunk_from=c_from, chunk_end=c_end,
             chunk_node=c_node, chunk_start=c_first, chunk_len=c_len, sources=srcs,
             gather=gather, aq=aq, tables_only=not self.blocks,
         )

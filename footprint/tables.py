@@ -127,6 +127,10 @@ class DossierRows:
     """distinct keys of the whole dossier, in first-row order"""
     first_line: np.ndarray
     """first joined row of each key"""
+    dqr_at: np.ndarray
+    """joined rows that have a DQR (the DQR is weighted over them)"""
+    dqr_val: np.ndarray
+    """their DQR"""
 
 
 def join_rows(owners: Sequence[OwnerRows]) -> DossierRows:
@@ -152,8 +156,10 @@ def join_rows(owners: Sequence[OwnerRows]) -> DossierRows:
         fcols = np.concatenate([r.fcols for r in owners], axis=1)
         icols = np.concatenate([r.icols for r in owners], axis=1)
     icols[1] = np.asarray(local, dtype=np.intp)[icols[1] + np.repeat(shift, n)]
+    dqr_at = np.flatnonzero(~np.isnan(fcols[1]))
     return DossierRows(owners=tuple(owners), fcols=fcols, icols=icols, keys=list(index),
-                       first_line=np.asarray(first, dtype=np.intp))
+                       first_line=np.asarray(first, dtype=np.intp), dqr_at=dqr_at,
+                       dqr_val=fcols[1][dqr_at])
 
 
 def joined_cache(d: Any) -> Any:
