@@ -62,6 +62,16 @@ def _line(values: tuple[Any, ...]) -> LineResult:
     return obj
 
 
+class _Fixed:
+    """A made column set standing in for the callable that would make it (picklable)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __call__(self) -> Any:
+        return self.value
+
+
 class LineColumns:
     """The engine's per-line columns. Factor details live once per factor row (``row``); the
     path is the tree node's path plus the line id, the stage an index into ``stage_names``.
@@ -85,6 +95,13 @@ class LineColumns:
         self.factor_id, self.factor_value, self.factor_unit = factor_id, factor_value, factor_unit
         self.factor_source, self.check, self.kg_co2e = factor_source, check, kg_co2e
         self.multiplier, self._primary, self.dqr = multiplier, primary, dqr
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with every lazy column made (the engine's callables stay behind)."""
+        state = dict(self.__dict__)
+        state["_texts"] = _Fixed(self._texts())
+        state["_node"], state["_primary"] = self.node, self.primary
+        return state
 
     @property
     def node(self) -> np.ndarray:

@@ -4,6 +4,7 @@ as columns reads, dumps and validates as the TreeNode tree; caches follow the do
 from __future__ import annotations
 
 import hashlib
+import pickle
 import random
 from typing import Any
 
@@ -229,6 +230,7 @@ def test_tree_columns_dump_as_the_nodes_and_round_trip(cn):
     assert back.model_dump_json() == text and back == r and back.tree == r.tree
     assert r.tree == r.tree.root and back.model_dump(mode="json") == r.model_dump(mode="json")
     assert r.model_copy(deep=True).tree == r.tree
+    assert pickle.loads(pickle.dumps(r)) == r  # lazy columns are made for the pickle
     # a TreeNode may still be given
     built = FootprintResult(**{**r.model_dump(), "tree": r.tree.root})
     assert built.tree == r.tree and repr(built.tree).startswith("ProductTree(5 nodes")
