@@ -54,8 +54,8 @@ from footprint import (  # noqa: E402
     load_factor_set,
 )
 from footprint.calculate import compute  # noqa: E402
-from footprint.flatten import _line_factor  # noqa: E402
 from footprint.model import STAGE_ORDER, TABLE_DEFAULTS  # noqa: E402
+from footprint.pairs import _line_factor  # noqa: E402
 from footprint.rows import FactorRows  # noqa: E402
 from footprint.tree import ProductTree  # noqa: E402
 from footprint.units import conversion, ureg  # noqa: E402

@@ -3,11 +3,12 @@
 The work is per *source* and per *tree node*, never per line in Python:
 
 - a **source** is a run of lines held once in the dossier: the object lines of one line list
-  (a :class:`Block`, read here with ``operator.attrgetter`` in C loops) or the line-table rows
-  of one dossier / sub-assembly (:class:`~footprint.tables.OwnerRows`, numpy columns built and
-  checked when the dossier was validated). Each source gives every line a *code* into its own
-  small key list; a key is resolved to a **pair** (factor row, unit conversion, primary) once
-  per distinct (factor, unit) per calculation. A definition used in many places is one source.
+  (a :class:`~footprint.pairs.Block`, read in bulk by :func:`~footprint.pairs.read_block`) or
+  the line-table rows of one dossier / sub-assembly (:class:`~footprint.tables.OwnerRows`,
+  numpy columns built and checked when the dossier was validated). Each source gives every
+  line a *code* into its own small key list; a key is resolved to a **pair** (factor row, unit
+  conversion, primary: :class:`~footprint.pairs.Pairs`) once per distinct key per
+  calculation. A definition used in many places is one source.
 - :meth:`_Builder.walk` visits the tree of sub-assembly *uses* depth first in dossier order,
   recording one node per use (path, multiplier, stage override, allocation chain) and one
   *chunk* (source, line range, node) per run of lines, both as column lists. Sibling
@@ -33,50 +34,22 @@ at.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from operator import attrgetter, is_, is_not, itemgetter
+from itertools import repeat
+from operator import attrgetter, is_, itemgetter
 from typing import Any
 
 import numpy as np
 
-from footprint.errors import FootprintError, MissingFactorError
-from footprint.factors import Factor, FactorSet
-from footprint.model import STAGE_ORDER, Dossier, SupplierPCF
+from footprint.errors import FootprintError
+from footprint.factors import FactorSet
+from footprint.model import Dossier
+from footprint.pairs import STAGE_INDEX, Block, Pairs, read_block
 from footprint.rows import FactorRows
-from footprint.tables import (
-    DossierRows,
-    Key,
-    OwnerRows,
-    join_rows,
-    joined_cache,
-    label,
-    owner_rows,
-)
-from footprint.units import conversion
+from footprint.tables import DossierRows, OwnerRows, join_rows, joined_cache, owner_rows
 from footprint.validation import Chain, resolve
 
-STAGE_INDEX = {s: i for i, s in enumerate(STAGE_ORDER)}
-_DIST = {"lognormal": 1, "normal": 2, "uniform": 3, "triangular": 4}
 _KIND = attrgetter("kind")
-_COMMON = tuple(map(attrgetter, ("id", "stage", "description", "dqr", "uncertainty")))
-_DQR = attrgetter("ter", "ger", "tir", "p")
-_UNC = attrgetter("distribution", "gsd2", "rel_sd", "low", "high")
-# Lines of set factors, read in bulk. kind -> (fields, factor field): the fields are
-# (quantity, unit, factor id[, primary data that replaces the factor, or None]).
-_SIMPLE: dict[str, tuple[tuple[str, ...], str]] = {
-    "material": (("quantity", "unit", "material", "supplier_pcf"), "material"),
-    "packaging": (("quantity", "unit", "material", "supplier_pcf"), "material"),
-    "electricity": (("quantity", "unit", "grid", "instrument"), "grid"),
-    "fuel": (("quantity", "unit", "fuel"), "fuel"),
-    "waste": (("quantity", "unit", "treatment"), "treatment"),
-}
-# amount = a x b: fields (a, b, unit of a, unit of b or None, factor id)
-_PRODUCT: dict[str, tuple[tuple[str, ...], str]] = {
-    "transport": (("mass", "distance", "mass_unit", "distance_unit", "mode"), "mode"),
-    "use_energy": (("energy_per_year", "years", "unit", "", "factor"), "factor"),
-}
 Alloc = tuple[tuple[float, frozenset[int]], ...]
 """allocation chain: (factor, stage indexes) of every enclosing allocation, outermost first"""
 Group = tuple[int, list[Any]]
@@ -103,42 +76,6 @@ class Nodes:
 
     def __len__(self) -> int:
         return len(self.path)
-
-
-@dataclass
-class Block:
-    """Own (non-sub-assembly) object lines of one line list, in order, as columns."""
-
-    line_id: list[str]
-    kind: list[str]
-    description: list[str]
-    unit: list[str]
-    quantity: np.ndarray
-    """activity amount as submitted (transport: mass x distance)"""
-    fcols: np.ndarray
-    """(2, lines) floats: amount basis ``aq`` (activity in the factor's unit = aq x the
-    conversion of the line's pair), DQR (NaN: none) - laid out as the tables' columns"""
-    icols: np.ndarray
-    """(2, lines) integers: stage index, code (each line its own: 0, 1, 2 ...)"""
-    pid: np.ndarray
-    """pair (factor row, conversion, primary) per line"""
-    dist: np.ndarray
-    p1: np.ndarray
-    p2: np.ndarray
-    error: tuple[int, FootprintError] | None = None
-    """first line whose factor or unit cannot be resolved"""
-
-    @property
-    def n(self) -> int:
-        return len(self.line_id)
-
-    @property
-    def aq(self) -> np.ndarray:
-        return self.fcols[0]  # type: ignore[no-any-return]
-
-    @property
-    def dqr(self) -> np.ndarray:
-        return self.fcols[1]  # type: ignore[no-any-return]
 
 
 Source = Block | OwnerRows
@@ -269,63 +206,6 @@ class Flat:
                 "p1": self.p1, "p2": self.p2}
 
 
-def _set_factor(fs: FactorSet, rows: FactorRows, fid: str, src_unit: str, path: str,
-                field: str) -> tuple[int, float]:
-    """Row of set factor ``fid`` and the multiplier from ``src_unit`` to its activity unit."""
-    row = rows.by_key.get(fid)
-    if row is None:
-        f: Factor = fs.factor(fid, path=path, field=field)
-        row = rows.add_set_factor(f, path)
-    return row, conversion(src_unit, rows.activity_unit[row], path=path, field="unit")
-
-
-def _line_factor(fs: FactorSet, rows: FactorRows, line: Any,
-                 path: str) -> tuple[int, float, float, str, bool]:
-    """(row, activity amount in factor unit, submitted quantity, unit text, primary).
-
-    The general per-line path: supplier PCFs, instruments, process emissions, end of life."""
-    k = line.kind
-    if k in ("material", "packaging"):
-        if line.supplier_pcf is not None:
-            row = rows.add_pcf(line.supplier_pcf, line.material)
-            conv = conversion(line.unit, rows.activity_unit[row], path=path, field="unit")
-            return row, line.quantity * conv, line.quantity, line.unit, True
-        row, conv = _set_factor(fs, rows, line.material, line.unit, path, "material")
-        return row, line.quantity * conv, line.quantity, line.unit, False
-    if k == "electricity":
-        if line.instrument is not None:
-            row = rows.add_instrument(line.instrument)
-            conv = conversion(line.unit, "kWh", path=path, field="unit")
-            return row, line.quantity * conv, line.quantity, line.unit, True
-        row, conv = _set_factor(fs, rows, line.grid, line.unit, path, "grid")
-        return row, line.quantity * conv, line.quantity, line.unit, False
-    if k == "fuel":
-        row, conv = _set_factor(fs, rows, line.fuel, line.unit, path, "fuel")
-        return row, line.quantity * conv, line.quantity, line.unit, False
-    if k == "waste":
-        row, conv = _set_factor(fs, rows, line.treatment, line.unit, path, "treatment")
-        return row, line.quantity * conv, line.quantity, line.unit, False
-    if k == "transport":
-        unit = f"{line.mass_unit}*{line.distance_unit}"
-        row, conv = _set_factor(fs, rows, line.mode, unit, path, "mode")
-        q = line.mass * line.distance
-        return row, q * conv, q, unit, False
-    if k == "use_energy":
-        row, conv = _set_factor(fs, rows, line.factor, line.unit, path, "factor")
-        q = line.energy_per_year * line.years
-        return row, q * conv, q, line.unit, False
-    if k == "process_emission":
-        row = rows.add_gas(line.gas, line.origin, line.removal, path)
-        conv = conversion(line.unit, "kg", path=path, field="unit")
-        return row, line.quantity * conv, line.quantity, line.unit, True
-    if k == "end_of_life":
-        row = rows.add_cff(line, path)
-        conv = conversion(line.unit, "kg", path=path, field="unit")
-        return row, line.mass * conv, line.mass, line.unit, False
-    raise MissingFactorError(path=path, field="kind", reason=f"unsupported line kind {k!r}",
-                             message_zh=f"{path} 的行类型 {k!r} 不受支持")
-
-
 def _cat(parts: list[np.ndarray]) -> np.ndarray:
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
@@ -343,8 +223,8 @@ def _cat2(parts: list[np.ndarray]) -> np.ndarray:
 class _Builder:
     def __init__(self, d: Dossier, fs: FactorSet) -> None:
         self.d = d
-        self.fs = fs
         self.rows = FactorRows(fs, d.gwp_set)
+        self.pairs = Pairs(fs, self.rows)
         # per node: (path, name, ref, parent, quantity, depth, multiplier, stage override,
         # allocation chain index), depth first
         # per node (depth first), as columns: no object per node, none for the GC to visit
@@ -379,17 +259,6 @@ class _Builder:
         """id(owner) -> (owner kept alive, block of its own object lines, sub-assembly lines)"""
         self.allocs: list[Alloc] = [()]
         self.alloc_index: dict[Alloc, int] = {(): 0}
-        self.pair: dict[Key, int] = {}
-        """(factor id, unit) or a table's supplier key -> pair: resolved once per calculation"""
-        self.pair_row: list[int] = []
-        self.pair_conv: list[float] = []
-        self.pair_primary: list[bool] = []
-
-    def _new_pair(self, row: int, conv: float, primary: bool) -> int:
-        self.pair_row.append(row)
-        self.pair_conv.append(conv)
-        self.pair_primary.append(primary)
-        return len(self.pair_row) - 1
 
     def _node(self, path: str, name: str, ref: str | None, parent: int, qty: float, depth: int,
               mult: float, ov: int, alloc: int) -> int:
@@ -423,30 +292,6 @@ class _Builder:
         self.src_n.append(len(src.line_id))
         return sid
 
-    def _table_pairs(self, rows: OwnerRows, prefix: str) -> tuple[list[int],
-                                                                  FootprintError | None]:
-        """Pair per key of an owner's table rows, resolved once per distinct key, and the
-        error of its first row whose factor or unit fails."""
-        pair = self.pair
-        kid: list[int | None] = list(map(pair.get, rows.keys))
-        if None not in kid:
-            return kid, None  # type: ignore[return-value]
-        errors: list[tuple[int, FootprintError]] = []
-        for j, (key, first) in enumerate(zip(rows.keys, rows.first, strict=True)):
-            if kid[j] is not None:
-                continue
-            try:
-                row, conv = self._key(key, prefix + rows.line_id[first])
-            except FootprintError as exc:  # raised when the walk reaches the row
-                t, r = rows.where(first)
-                exc.detail.update(table=label(rows.tables[t], t), row=r,
-                                  row_id=rows.line_id[first])
-                errors.append((first, exc))
-                kid[j] = 0
-                continue
-            kid[j] = pair[key] = self._new_pair(row, conv, len(key) > 2)
-        return kid, min(errors, key=lambda e: e[0])[1] if errors else None  # type: ignore[return-value]
-
     def _source_pairs(self) -> tuple[np.ndarray, list[int]]:
         """Per source, the pair of each of its codes (tables: per key; blocks: per line), all
         sources' lists joined, with each source's start. Raises the error the depth-first walk
@@ -457,7 +302,7 @@ class _Builder:
         for src, node in zip(self.sources, self.src_node, strict=True):
             start.append(len(kid))
             if isinstance(src, OwnerRows):
-                k, err = self._table_pairs(src, self._prefix(node))
+                k, err = self.pairs.table(src, self._prefix(node))
                 kid += k
                 errors.append(None if err is None else (0, err))
             else:
@@ -483,28 +328,6 @@ class _Builder:
             hit = cache.rows = join_rows(srcs)  # type: ignore[arg-type]
         return hit
 
-    def _joined_pairs(self, joined: DossierRows) -> np.ndarray | None:
-        """Pair per key of the dossier's key list; None when a key fails (the per-source
-        resolution then finds the error the walk meets first, with its path)."""
-        pair = self.pair
-        kid = list(map(pair.get, joined.keys))
-        for j, key in enumerate(joined.keys):
-            if kid[j] is None:
-                try:
-                    row, conv = self._key(key, "")
-                except FootprintError:
-                    return None
-                kid[j] = pair[key] = self._new_pair(row, conv, len(key) > 2)
-        return np.asarray(kid, dtype=np.intp)
-
-    def _key(self, key: Key, path: str) -> tuple[int, float]:
-        """Factor row and unit conversion of one distinct table key (see footprint.tables)."""
-        if len(key) == 2:
-            return _set_factor(self.fs, self.rows, key[0], key[1], path, "factor")
-        fid, unit, value, pcf_unit, supplier = key
-        row = self.rows.add_pcf(SupplierPCF(value=value, unit=pcf_unit, supplier=supplier), fid)
-        return row, conversion(unit, self.rows.activity_unit[row], path=path, field="unit")
-
     def _own(self, lines: list[Any], prefix: str) -> tuple[Block | None, list[Group]]:
         """Split a line list into its runs of sub-assembly lines (each with the number of own
         lines before it) and a block of its own object lines (None when it has none)."""
@@ -524,116 +347,7 @@ class _Builder:
                 else:
                     groups.append((len(own), [line]))
             kinds = list(map(_KIND, own))
-        return (self._read(own, kinds, prefix) if own else None), groups
-
-    def _read(self, own: list[Any], kinds: list[str], prefix: str) -> Block:
-        n = len(own)
-        # one C loop per field (zip(*rows) over 100,000 tuples is several times slower)
-        ids, stages, descs, dqrs, uncs = (list(map(g, own)) for g in _COMMON)
-        fcols = np.zeros((2, n))
-        fcols[1] = np.nan
-        icols = np.empty((2, n), dtype=np.intp)
-        icols[0] = np.fromiter(map(STAGE_INDEX.__getitem__, stages), dtype=np.intp, count=n)
-        icols[1] = np.arange(n)
-        blk = Block(
-            line_id=ids, kind=kinds, description=descs, unit=[""] * n, quantity=np.zeros(n),
-            fcols=fcols, icols=icols, pid=np.zeros(n, dtype=np.intp),
-            dist=np.zeros(n, dtype=np.int8), p1=np.zeros(n), p2=np.zeros(n),
-        )
-        self._factors(blk, own, prefix)
-        self._quality(blk, dqrs, uncs)
-        return blk
-
-    def _factors(self, blk: Block, own: list[Any], prefix: str) -> None:
-        kinds = blk.kind
-        n = len(kinds)
-        distinct = set(kinds)
-        general: list[int] = []
-        errors: list[tuple[int, FootprintError]] = []
-        for k in sorted(distinct):
-            if len(distinct) == 1:
-                idx, sel = list(range(n)), own
-            else:
-                idx = list(compress(range(n), map(k.__eq__, kinds)))
-                sel = list(map(own.__getitem__, idx))
-            if k in _SIMPLE:
-                names, fld = _SIMPLE[k]
-                cols = [list(map(attrgetter(f), sel)) for f in names]
-                qs, us, fids = cols[0], cols[1], cols[2]
-                if len(cols) == 4 and any(map(is_not, cols[3], repeat(None))):
-                    # supplier PCF / instrument: the general path for those lines
-                    keep = [j for j, x in enumerate(cols[3]) if x is None]
-                    general.extend(idx[j] for j, x in enumerate(cols[3]) if x is not None)
-                    idx = [idx[j] for j in keep]
-                    qs, us, fids = ([c[j] for j in keep] for c in (qs, us, fids))
-                self._simple(blk, prefix, idx, np.asarray(qs, dtype=np.float64), us, fids, fld,
-                             errors)
-            elif k in _PRODUCT:
-                names, fld = _PRODUCT[k]
-                a, b, ua, ub, fids = (list(map(attrgetter(f), sel)) if f else [] for f in names)
-                q = np.asarray(a, dtype=np.float64) * np.asarray(b, dtype=np.float64)
-                units = list(map("{}*{}".format, ua, ub)) if ub else ua
-                self._simple(blk, prefix, idx, q, units, fids, fld, errors)
-            else:
-                general.extend(idx)
-        for i in sorted(general):
-            try:
-                row, amount, qty, unit, primary = _line_factor(self.fs, self.rows, own[i],
-                                                               prefix + blk.line_id[i])
-            except FootprintError as exc:
-                errors.append((i, exc))
-                continue
-            # a pair of its own: conversion 1, the amount already in the factor's unit
-            blk.pid[i] = self._new_pair(row, 1.0, primary)
-            blk.aq[i], blk.quantity[i], blk.unit[i] = amount, qty, unit
-        if errors:
-            blk.error = min(errors, key=lambda e: e[0])
-
-    def _simple(self, blk: Block, prefix: str, idx: list[int], q: np.ndarray,
-                units: Sequence[str], fids: Sequence[str], fld: str,
-                errors: list[tuple[int, FootprintError]]) -> None:
-        """Lines of set factors: one (row, conversion) look-up per distinct (factor, unit)."""
-        keys = list(zip(fids, units, strict=True))
-        pair = self.pair
-        pid = list(map(pair.get, keys))
-        if None in pid:
-            for j, key in enumerate(keys):
-                if pid[j] is not None:
-                    continue
-                h = pair.get(key)
-                if h is None:
-                    try:
-                        row, conv = _set_factor(self.fs, self.rows, key[0], key[1],
-                                                prefix + blk.line_id[idx[j]], fld)
-                    except FootprintError as exc:  # raised when the walk reaches the line
-                        errors.append((idx[j], exc))
-                        h = self._new_pair(0, np.nan, False)
-                    else:
-                        h = pair[key] = self._new_pair(row, conv, False)
-                pid[j] = h
-        ix = np.asarray(idx, dtype=np.intp)
-        blk.pid[ix] = pid
-        blk.quantity[ix] = q
-        blk.aq[ix] = q
-        if len(idx) == len(blk.unit):  # idx ascending and complete: all lines, in order
-            blk.unit = list(units)
-        else:
-            for i, u in zip(idx, units, strict=True):
-                blk.unit[i] = u
-
-    @staticmethod
-    def _quality(blk: Block, dqrs: list[Any], uncs: list[Any]) -> None:
-        idx = list(compress(range(len(dqrs)), map(is_not, dqrs, repeat(None))))
-        if idx:
-            q = np.array(list(map(_DQR, map(dqrs.__getitem__, idx))), dtype=np.float64)
-            blk.dqr[idx] = (q[:, 0] + q[:, 1] + q[:, 2] + q[:, 3]) / 4.0
-        idx = list(compress(range(len(uncs)), map(is_not, uncs, repeat(None))))
-        if idx:
-            vals = list(map(_UNC, map(uncs.__getitem__, idx)))
-            blk.dist[idx] = [_DIST[v[0]] for v in vals]
-            blk.p1[idx] = [v[1] if v[0] == "lognormal" else v[2] if v[0] == "normal" else v[3]
-                           for v in vals]
-            blk.p2[idx] = [v[4] if v[0] in ("uniform", "triangular") else 0.0 for v in vals]
+        return (read_block(self.pairs, own, kinds, prefix) if own else None), groups
 
     # -- the walk over uses -----------------------------------------------------------------
 
@@ -786,7 +500,8 @@ class _Builder:
             gather = (np.repeat(src_off[c_src] + c_from - c_first, c_len)
                       + np.arange(total, dtype=np.intp))
         joined = self._joined()
-        jkid = None if joined is None else self._joined_pairs(joined)
+        pairs = self.pairs
+        jkid = None if joined is None else pairs.joined(joined)
         if joined is not None and jkid is not None:  # one key list for the dossier
             kid, f, ic, code = jkid, joined.fcols, joined.icols, joined.icols[1]
         else:
@@ -798,7 +513,7 @@ class _Builder:
             else:
                 f, ic = np.zeros((2, 0)), np.zeros((2, 0), dtype=np.intp)
             code = ic[1] + np.repeat(np.asarray(kid_start, dtype=np.intp), src_n)
-        pair_row = np.asarray(self.pair_row, dtype=np.intp)
+        pair_row = np.asarray(pairs.row, dtype=np.intp)
         # the dossier's keys were the calculation's first pairs, in order: code = pair
         same = joined is not None and np.array_equal(kid, np.arange(len(kid)))
         if gather is None:
@@ -839,13 +554,13 @@ class _Builder:
                 for factor, stages in chain:  # in chain order, as the allocations nest
                     sel = mine & np.isin(stage, np.fromiter(stages, dtype=np.intp))
                     mult[sel] *= factor
-        conv = np.asarray(self.pair_conv, dtype=np.float64)
+        conv = np.asarray(pairs.conv, dtype=np.float64)
         w = _take(conv, pid)
         w *= aq  # amount: aq x conversion
         w *= mult
         return Flat(
             rows=self.rows, nodes=nodes, row=_take(pair_row, pid), w=w, mult=mult, pair_conv=conv,
-            stage=stage, pid=pid, pair_primary=np.asarray(self.pair_primary, dtype=bool),
+            stage=stage, pid=pid, pair_primary=np.asarray(pairs.primary, dtype=bool),
             dqr=dqr, chunk_src=c_src,
             dqr_at=joined.dqr_at if joined is not None and gather is None else None,
             dqr_val=joined.dqr_val if joined is not None and gather is None else None, chunk_from=c_from, chunk_end=c_end,
