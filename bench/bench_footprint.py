@@ -340,13 +340,16 @@ def run(lines: int = 100_000, mc_lines: int = 10_000, mc_draws: int = 10_000,
     unc = mc.uncertainty
     assert unc is not None
     ratio = t_loop / t_engine
+    # the figure held against the target: the lower of the wall and CPU ratios (under load the
+    # 0.2 s loop is preempted more often than a 10 ms engine run, which flatters wall time)
+    speedup = min(ratio, c_loop / c_engine)
     return {
         "lines": float(len(res.lines)), "nodes": float(len(_tree_totals(res.tree))),
         "build_dossier_s": t_build, "repeat": float(repeat),
         "python_loop_s": t_loop, "python_loop_cpu_s": c_loop, "python_loop_median_s": m_loop,
         "engine_core_tree_s": t_engine, "engine_core_tree_cpu_s": c_engine,
         "engine_core_tree_median_s": m_engine,
-        "ratio": ratio, "speedup": ratio, "ratio_cpu": c_loop / c_engine,
+        "ratio": ratio, "speedup": speedup, "ratio_cpu": c_loop / c_engine,
         "ratio_median": m_loop / m_engine,
         "engine_cold_s": t_cold, "engine_cold_cpu_s": c_cold,
         "tree_nodes_s": t_nodes, "tree_nodes_cpu_s": c_nodes,
@@ -359,7 +362,7 @@ def run(lines: int = 100_000, mc_lines: int = 10_000, mc_draws: int = 10_000,
         "mc_p2_5": unc.p2_5, "mc_p97_5": unc.p97_5,
         "target_full_calc_met": t_calc < 0.5,
         "target_engine_tree_met": t_engine < 0.5,
-        "target_ratio_met": ratio >= 20.0,
+        "target_ratio_met": speedup >= 20.0,
         "target_mc_met": t_mc < 5.0,
         "load_avg_1min_before": load_before, "load_avg_1min_after": os.getloadavg()[0],
         "cpus": float(os.cpu_count() or 0),
@@ -397,6 +400,7 @@ def main() -> None:
         print(f"{name:<50}{w:>9.3f}{cpu}{med}  {target}")
     print(f"{'ratio loop / engine':<50}{r['ratio']:>8.1f}x{r['ratio_cpu']:>8.1f}x"
           f"{r['ratio_median']:>8.1f}x  >= 20x")
+    print(f"{'ratio held against the target (lower of wall, CPU)':<50}{r['speedup']:>8.1f}x")
     print(f"{'ratio loop / calculate() end to end':<50}{r['ratio_end_to_end']:>8.1f}x")
     print("targets met: " + ", ".join(f"{k[7:-4]}={r[k]}" for k in r if k.startswith("target_")))
 
