@@ -55,7 +55,8 @@ from footprint.model import (
     UseEnergyLine,
     WasteLine,
 )
-from footprint.result import FootprintResult, LineResult, TreeNode, UncertaintyResult
+from footprint.result import FootprintResult, LineResult, UncertaintyResult
+from footprint.tree import ProductTree, TreeNode
 
 __all__ = [
     "DQR", "ENGINE_VERSION", "Allocation", "Boundary", "CFFParameters", "CoProduct", "Dossier",
@@ -63,7 +64,8 @@ __all__ = [
     "FactorError", "FactorSet", "FactorSetNotFoundError", "FactorSource", "FootprintError",
     "FootprintResult", "FuelLine", "FunctionalUnit", "GwpTable", "IncompatibleUnitError",
     "InvalidQuantityError", "InvalidShareError", "Line", "LineResult", "LineTable", "LineView", "MaterialLine",
-    "MissingFactorError", "PackagingLine", "ProcessEmissionLine", "Product", "ReferencePeriod",
+    "MissingFactorError", "PackagingLine", "ProcessEmissionLine", "Product", "ProductTree",
+    "ReferencePeriod",
     "Stage", "Subassembly", "SubassemblyCycleError", "SubassemblyLine", "SupplierInstrument",
     "SupplierPCF", "TableShapeError", "TransportLine", "TreeNode", "Uncertainty", "UncertaintyError",
     "UncertaintyResult", "UnitError", "UnknownGasError", "UnknownSubassemblyError",
