@@ -106,19 +106,21 @@ def run(n: int = N_DEFAULT) -> dict:
             valid_from=datetime.now(UTC).date(), valid_until=datetime.now(UTC).date(),
             status_url="http://x", qr_payload="TP1:" + "A" * 400))
         # pyHanko alone, making the very signature issuance makes (PAdES B-LT: embedded chain,
-        # RFC 3161 timestamp, CRLs in the DSS): signing.sign_pdf is only that pyHanko call.
-        # Baseline: with pyHanko's stock signer and timestamper, same keys and certificates.
+        # RFC 3161 timestamp, CRLs in the DSS), called as pyHanko documents it: its own
+        # SimpleSigner and DummyTimeStamper on the same keys and certificates, its own estimate
+        # of the signature's size. Then Tanpass's signing step (signing.sign_pdf) alone.
         stock = _stock_pyhanko(signer)
 
-        def timed(material) -> float:  # noqa: ANN001
-            sign_pdf(pdf, material, reason="Tanpass certificate", location="Tanpass")  # warm-up
+        def timed(sign) -> float:  # noqa: ANN001
+            sign()  # warm-up
             t0 = time.perf_counter()
             for _ in range(len(numbers)):
-                sign_pdf(pdf, material, reason="Tanpass certificate", location="Tanpass")
+                sign()
             return time.perf_counter() - t0
 
-        baseline_s = timed(stock)
-        own_sign_s = timed(signer)  # Tanpass's signing step alone (keys parsed once)
+        baseline_s = timed(lambda: _pyhanko_alone(pdf, stock))
+        own_sign_s = timed(lambda: sign_pdf(pdf, signer, reason="Tanpass certificate",
+                                            location="Tanpass"))
     count = len(numbers)
     ours, base, own_sign = count / tanpass_s, count / baseline_s, count / own_sign_s
     ratio = ours / base
@@ -149,7 +151,35 @@ def _stock_pyhanko(material):  # noqa: ANN001, ANN202 - SignerMaterial in, Signe
                                     signature_mechanism=ours.signature_mechanism),
         timestamper=DummyTimeStamper(tsa_cert=tsa.tsa_cert, tsa_key=tsa.tsa_key,
                                      certs_to_embed=tsa.certs_to_embed),
+        learnt={},
     )
+
+
+def _pyhanko_alone(pdf: bytes, material) -> bytes:  # noqa: ANN001
+    """The B-LT signature of signing.pades, made with pyHanko's API directly: DSS with the
+    chain, TSA certificate and CRLs in the same revision, PAdES subfilter, RFC 3161 timestamp."""
+    import io
+
+    from asn1crypto import crl as asn1_crl
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    from signing.keys import to_asn1
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    certs = [material.certificate, *material.chain, material.extra["tsa_certificate"]]
+    DocumentSecurityStore.supply_dss_in_writer(
+        writer, None, certs=[to_asn1(c) for c in certs],
+        crls=[asn1_crl.CertificateList.load(der) for der in material.crls])
+    meta = signers.PdfSignatureMetadata(
+        field_name="TanpassCertificationBody", reason="Tanpass certificate", location="Tanpass",
+        md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+        embed_validation_info=False)
+    out = io.BytesIO()
+    signers.PdfSigner(meta, signer=material.signer, timestamper=material.timestamper).sign_pdf(
+        writer, output=out)
+    return out.getvalue()
 
 
 def main() -> int:

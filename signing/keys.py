@@ -63,6 +63,8 @@ class SignerMaterial:
     """URL of the external TSA, if one is used."""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     """Free-form details (paths of the material) for diagnostics."""
+    learnt: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """Figures learnt from the first signature and reused (see :mod:`signing.pades`)."""
 
 
 def _load_pem_cert(path: Path) -> x509.Certificate:

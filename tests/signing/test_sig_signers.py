@@ -40,3 +40,22 @@ def test_timestamp_token_signature_is_pyhankos_byte_for_byte(signer: SignerMater
     sig_stock, attrs_stock = stock._sign_tst_info(tst_info, "sha256", at)
     assert attrs_ours.dump() == attrs_stock.dump()
     assert sig_ours == sig_stock
+
+
+def test_signature_space_is_learnt_once_and_refreshed_when_short(
+        plain_pdf: bytes, var_dir) -> None:  # noqa: ANN001
+    from signing import load_dev_signer, sign_pdf, verify_pdf
+    from signing.pades import _RESERVED
+
+    material = load_dev_signer(var_dir)  # fresh: nothing learnt yet
+    assert _RESERVED not in material.learnt
+    first = sign_pdf(plain_pdf, material, reason="r", location="l")
+    learnt = material.learnt[_RESERVED]
+    second = sign_pdf(plain_pdf, material, reason="r", location="l")
+    assert len(second) == len(first)  # the same space as pyHanko's own estimate
+    assert material.learnt[_RESERVED] == learnt
+    material.learnt[_RESERVED] = 2000  # far too small: made again with a fresh estimate
+    third = sign_pdf(plain_pdf, material, reason="r", location="l")
+    assert material.learnt[_RESERVED] == learnt and len(third) == len(first)
+    for pdf in (first, second, third):
+        assert verify_pdf(pdf, list(material.trust_roots)).ok
