@@ -195,13 +195,20 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", []))
+        length = None
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                length = value
         try:
-            declared = int(headers.get(b"content-length", b"0") or 0)
+            declared = int(length or 0)
         except ValueError:
             declared = 0
         if declared > self.limit:
             await self._refuse(scope, receive, send)
+            return
+        if length is not None and declared >= 0:
+            # the server reads exactly Content-Length bytes of body: nothing more to count
+            await self.app(scope, receive, send)
             return
         seen = 0
 
