@@ -80,6 +80,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
         engine = make_engine(database_url or settings.database_url)
         migrate(engine)
         app.state.engine = engine
+        # SQLite reads of one indexed row (the principal) run on the event loop: a local file,
+        # tens of microseconds, less than a thread hop. A PostgreSQL read is a network round
+        # trip and stays in a worker thread (docs/api-performance.md).
+        app.state.inline_reads = engine.dialect.name == "sqlite"
         app.state.sessions = session_factory(engine)
         assert settings.blob_dir is not None
         app.state.blobs = BlobStore(settings.blob_dir)

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
 
 from api import verification as service
-from api.deps import SessionDep, SettingsDep, require_role
+from api.deps import SessionDep, SettingsDep, require_role, short_read
 from api.problems import Problem
 from api.schemas_verification import (
     CustomsCheck,
@@ -68,10 +68,17 @@ def _read(upload: UploadFile, limit: int, what_en: str, what_zh: str) -> bytes:
 # --- public ------------------------------------------------------------------------------------
 
 
+async def _by_number(request: Request, number: str, at: date | None) -> Response:
+    """One statement by a unique index (``store.registry.snapshot``), a ``short_read``: on the
+    event loop on SQLite, in a worker thread on PostgreSQL."""
+    return json_response(await short_read(request, service.by_number,
+                                          request.app.state.engine, number, at))
+
+
 @router.get("/public/verify/{number}", response_model=Verification)
-def verify_number(number: str, request: Request, at: AtQuery = None) -> Response:
+async def verify_number(number: str, request: Request, at: AtQuery = None) -> Response:
     """Registry status on the date, holder and product. Unknown numbers answer red."""
-    return json_response(service.by_number(request.app.state.engine, number, at))
+    return await _by_number(request, number, at)
 
 
 @router.post("/public/verify/seal", response_model=Verification)
@@ -117,12 +124,12 @@ OFFICERS = require_role("customs", "subsidy", "certifier", "admin")
 
 @router.get("/verification/certificates/{certificate_number}", response_model=Verification,
             dependencies=[OFFICERS])
-def officer_number(certificate_number: str, request: Request,
-                   at: AtQuery = None) -> Response:
+async def officer_number(certificate_number: str, request: Request,
+                         at: AtQuery = None) -> Response:
     """As ``GET /public/verify/{number}``. The parameter is deliberately not named ``number``
     (the policy's tenant guard, which answers 404 for another tenant's certificate): an officer
     checks any certificate, sees only what it prints, and an unknown number answers red."""
-    return json_response(service.by_number(request.app.state.engine, certificate_number, at))
+    return await _by_number(request, certificate_number, at)
 
 
 @router.post("/verification/seal", response_model=Verification, dependencies=[OFFICERS])
