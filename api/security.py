@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -100,18 +101,40 @@ def issue_token(
     )
 
 
+_VERIFIED: dict[tuple[str, str], tuple[TokenClaims, float, float]] = {}
+"""(token, secret) -> (its claims, not valid before, not valid from): the signature checks of
+tokens already verified. Checking a signature is a pure function of the token and the secret, so
+remembering its result is safe; only the time limits can change the answer, and they are checked
+again on every use. Whether the token still counts (password, key, account) is not decided here:
+``api.principals`` reads the database on every request. Bounded; per process."""
+_VERIFIED_MAX = 20_000
+
+
 def read_token(settings: Settings, token: str, kind: str) -> TokenClaims | None:
+    secret = settings.require_jwt_secret()
+    known = _VERIFIED.get((token, secret))
+    if known is not None:
+        claims, not_before, expires = known
+        now = time.time()  # as PyJWT: valid while not_before <= now < exp, no leeway
+        if claims.kind != kind or now < not_before or now >= expires:
+            return None
+        return claims
     try:
-        claims = jwt.decode(token, settings.require_jwt_secret(), algorithms=[ALGORITHM],
-                            options={"require": ["sub", "typ", "exp"]})
+        payload = jwt.decode(token, secret, algorithms=[ALGORITHM],
+                             options={"require": ["sub", "typ", "exp"]})
     except jwt.PyJWTError:
         return None
-    if claims.get("typ") != kind or not isinstance(claims.get("sub"), str):
+    if payload.get("typ") != kind or not isinstance(payload.get("sub"), str):
         return None
-    return TokenClaims(
-        user_id=claims["sub"], kind=kind, expires_at=datetime.fromtimestamp(claims["exp"], UTC),
-        session_version=claims.get("sv"), key_id=claims.get("kid"),
+    claims = TokenClaims(
+        user_id=payload["sub"], kind=kind, expires_at=datetime.fromtimestamp(payload["exp"], UTC),
+        session_version=payload.get("sv"), key_id=payload.get("kid"),
     )
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    _VERIFIED[(token, secret)] = (claims, max(int(payload.get("iat", 0)),
+                                              int(payload.get("nbf", 0))), int(payload["exp"]))
+    return claims
 
 
 # --- the principal ----------------------------------------------------------------------------
