@@ -17,7 +17,6 @@ SQLAlchemy, so the read sees the transaction's own writes.
 
 from __future__ import annotations
 
-import threading
 from collections import namedtuple
 from collections.abc import Callable
 from typing import Any
@@ -33,28 +32,33 @@ class CompiledRead:
         columns = list(stmt.selected_columns)
         self.row_type = namedtuple("Row", [c.key for c in columns])  # type: ignore[misc]
         self._types = [c.type for c in columns]
-        self._by_dialect: dict[str, tuple[str, tuple[str, ...] | None,
-                                          list[Callable[[Any], Any] | None]]] = {}
-        self._lock = threading.Lock()
+        self._sql: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+        self._procs: dict[str, list[Callable[[Any], Any] | None]] = {}
 
-    def _compiled(self, dialect: Dialect) -> tuple[str, tuple[str, ...] | None,
-                                                   list[Callable[[Any], Any] | None]]:
-        found = self._by_dialect.get(dialect.name)
+    def _compiled(self, dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
+        found = self._sql.get(dialect.name)
         if found is None:
-            with self._lock:
-                compiled = self.stmt.compile(dialect=dialect)
-                if compiled.binds and any(b.type._cached_bind_processor(dialect)
-                                          for b in compiled.binds.values()):
-                    raise TypeError("CompiledRead takes parameters needing no conversion")
-                order = tuple(compiled.positiontup) if compiled.positional else None  # type: ignore[arg-type]
-                procs = [t._cached_result_processor(dialect, None) for t in self._types]
-                found = (str(compiled), order, procs)
-                self._by_dialect[dialect.name] = found
+            compiled = self.stmt.compile(dialect=dialect)
+            if any(b.type._cached_bind_processor(dialect) for b in compiled.binds.values()):
+                raise TypeError("CompiledRead takes parameters needing no conversion")
+            order = tuple(compiled.positiontup) if compiled.positional else None  # type: ignore[arg-type]
+            found = self._sql[dialect.name] = (str(compiled), order)
         return found
+
+    def _processors(self, dialect: Dialect, description: Any) -> list[Callable[[Any], Any] | None]:
+        """The columns' result processors, as SQLAlchemy picks them: by the column type and the
+        DBAPI's type code of the column (PostgreSQL numerics need it)."""
+        procs = self._procs.get(dialect.name)
+        if procs is None:
+            procs = self._procs[dialect.name] = [
+                t._cached_result_processor(dialect, d[1])
+                for t, d in zip(self._types, description, strict=True)]
+        return procs
 
     def all(self, engine: Engine, **params: Any) -> list[Any]:
         """Every row, on a connection of ``engine``'s pool (no transaction)."""
-        sql, order, procs = self._compiled(engine.dialect)
+        dialect = engine.dialect
+        sql, order = self._compiled(dialect)
         args: Any = tuple(params[k] for k in order) if order is not None else params
         conn = engine.raw_connection()
         try:
@@ -62,6 +66,7 @@ class CompiledRead:
             try:
                 cursor.execute(sql, args)
                 raw = cursor.fetchall()
+                procs = self._processors(dialect, cursor.description)
             finally:
                 cursor.close()
         finally:
