@@ -11,11 +11,12 @@ from temporalio.worker import Worker
 
 from bench.bare_workflow import BareWorkflow, noop
 from config import get_settings
-from workflows.worker import MAX_CONCURRENT_ACTIVITIES, workflow_runner
+from workflows.worker import MAX_CONCURRENT_ACTIVITIES, keep_bytecode, workflow_runner
 
 
 async def main() -> None:
     settings = get_settings()
+    keep_bytecode(settings.var_dir)
     client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
