@@ -10,7 +10,6 @@ from typing import Annotated, Any, NamedTuple, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
@@ -86,15 +85,9 @@ async def _api_settings() -> ApiSettings:
     return get_api_settings()
 
 
-async def get_engine(request: Request) -> Engine:
-    return request.app.state.engine
-
-
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ApiSettingsDep = Annotated[ApiSettings, Depends(_api_settings)]
-EngineDep = Annotated[Engine, Depends(get_engine)]
-"""The engine, for single-statement reads outside any transaction (``store.reads``)."""
 TokenDep = Annotated[str | None, Depends(oauth2)]
 
 
@@ -159,11 +152,11 @@ def _rule(request: Request) -> _Rule:
 async def authorise(request: Request, token: TokenDep) -> None:
     """Applied to every /api/v1 route before it runs: the route's access rule from the policy
     (fail closed when it has none), the rate limit of public routes, roles and key scopes, and
-    the records named in the path (404 when not visible). What needs the database (the
-    principal, the path records) runs in one worker thread, except the principal alone on
-    SQLite (``inline_reads``: one indexed row of a local file, ~25 us, cheaper than the thread
-    hop; docs/api-performance.md); the rest on the event loop. A session is opened only for
-    path records, and handed to the route (``get_session``)."""
+    the records named in the path (404 when not visible). What needs the database runs in one
+    call of ``_check``: in a worker thread when there are path records (ORM queries), else as
+    a ``short_read`` (the principal alone: one primary-key select). The rest runs on the event
+    loop. A session is opened only for path records, and handed to the route
+    (``get_session``)."""
     rule = _rule(request)
     if rule.access is None:
         log.error("route %s %s has no access rule in api.policy: refused", request.method,
@@ -198,7 +191,7 @@ async def authorise(request: Request, token: TokenDep) -> None:
 def _check(request: Request, token: str | None, principal: Principal | None, rule: _Rule,
            guarded: list[tuple[str, Any, str]]
            ) -> tuple[Principal, dict[str, Any], Session | None]:
-    """In a worker thread: 401 (principal), 403 (role, scope), then 404 (path records)."""
+    """Blocking: 401 (principal), 403 (role, scope), then 404 (path records)."""
     if principal is None:
         assert token
         principal = resolve_principal(request.app.state.engine, get_settings(), token)
