@@ -10,6 +10,7 @@ from typing import Annotated, Any, NamedTuple, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
@@ -29,6 +30,7 @@ from store import (
     Product,
     User,
 )
+from store.reads import LoopReader
 
 log = logging.getLogger("tanpass.api")
 T = TypeVar("T")
@@ -59,13 +61,16 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 async def short_read(request: Request, fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)``, a read of a few rows by index in single statements (``store.reads``): on
-    SQLite on the event loop (a local file: tens of microseconds, less than the thread hop and
-    the GIL hand-offs it brings), on PostgreSQL in a worker thread (a network round trip must
-    not block the loop). docs/api-performance.md."""
-    if getattr(request.app.state, "inline_reads", False):
-        return fn(*args)
-    return await run_in_threadpool(fn, *args)
+    """``fn(source, *args)``, a read of a few rows by index in single statements
+    (``store.reads``): on SQLite on the event loop with the loop's own connection (a local
+    file: tens of microseconds, less than a thread hop and the GIL hand-offs it brings), on
+    PostgreSQL in a worker thread with the engine's pool (a network round trip must not block
+    the loop). docs/api-performance.md."""
+    state = request.app.state
+    reader = getattr(state, "loop_reader", None)
+    if reader is not None:
+        return fn(reader, *args)
+    return await run_in_threadpool(fn, state.engine, *args)
 
 
 async def discard_session(request: Request) -> None:
@@ -179,7 +184,7 @@ async def authorise(request: Request, token: TokenDep) -> None:
         return
     if guarded:  # ORM queries, maybe several: a worker thread
         principal, visible, session = await run_in_threadpool(
-            _check, request, token, principal, rule, guarded)
+            _check, request.app.state.engine, request, token, principal, rule, guarded)
     else:
         principal, visible, session = await short_read(request, _check, request, token,
                                                        principal, rule, guarded)
@@ -188,13 +193,14 @@ async def authorise(request: Request, token: TokenDep) -> None:
     request.state.session = session
 
 
-def _check(request: Request, token: str | None, principal: Principal | None, rule: _Rule,
-           guarded: list[tuple[str, Any, str]]
+def _check(source: Engine | LoopReader, request: Request, token: str | None,
+           principal: Principal | None, rule: _Rule, guarded: list[tuple[str, Any, str]]
            ) -> tuple[Principal, dict[str, Any], Session | None]:
-    """Blocking: 401 (principal), 403 (role, scope), then 404 (path records)."""
+    """Blocking: 401 (principal, read from ``source``), 403 (role, scope), then 404 (path
+    records)."""
     if principal is None:
         assert token
-        principal = resolve_principal(request.app.state.engine, get_settings(), token)
+        principal = resolve_principal(source, get_settings(), token)
     _allowed(principal, rule, request.method)
     if not guarded:
         return principal, {}, None

@@ -31,6 +31,7 @@ from api.settings import get_api_settings
 from api.throttle import TokenBucket
 from config import get_settings
 from store import BlobStore, make_engine, migrate, session_factory
+from store.reads import LoopReader
 
 API_PREFIX = "/api/v1"
 DOCUMENT_ORDER = (auth, admin, products, applications, records, process, certificates, reference,
@@ -80,16 +81,19 @@ def create_app(database_url: str | None = None) -> FastAPI:
         engine = make_engine(database_url or settings.database_url)
         migrate(engine)
         app.state.engine = engine
-        # SQLite reads of one indexed row (the principal) run on the event loop: a local file,
-        # tens of microseconds, less than a thread hop. A PostgreSQL read is a network round
-        # trip and stays in a worker thread (docs/api-performance.md).
-        app.state.inline_reads = engine.dialect.name == "sqlite"
+        # SQLite: the short reads (the principal, a certificate by number) run on the event
+        # loop with a connection of their own: a local file, tens of microseconds, less than a
+        # thread hop. PostgreSQL: a read is a network round trip and stays in a worker thread
+        # (api.deps.short_read, docs/api-performance.md).
+        app.state.loop_reader = LoopReader(engine) if engine.dialect.name == "sqlite" else None
         app.state.sessions = session_factory(engine)
         assert settings.blob_dir is not None
         app.state.blobs = BlobStore(settings.blob_dir)
         app.state.temporal = None
         yield
         uploads.shutdown_pool()
+        if app.state.loop_reader is not None:
+            app.state.loop_reader.close()
         engine.dispose()
 
     app = FastAPI(title="Tanpass API", version="1.0.0", description=DESCRIPTION,

@@ -18,7 +18,7 @@ from api.problems import Problem
 from api.security import Principal, read_token, session_version
 from config import Settings
 from store import ApiKey, Organisation, User, utcnow
-from store.reads import CompiledRead
+from store.reads import CompiledRead, LoopReader
 
 _U, _K, _O = User.__table__, ApiKey.__table__, Organisation.__table__  # type: ignore[attr-defined]
 _ID = sa.bindparam("id", type_=sa.String())
@@ -35,7 +35,7 @@ def unauthenticated(detail_en: str = "The token is invalid or expired.",
                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
 
-def resolve_principal(engine: Engine, settings: Settings, token: str) -> Principal:
+def resolve_principal(engine: Engine | LoopReader, settings: Settings, token: str) -> Principal:
     """The principal of access token ``token``, or 401 ``unauthenticated``. Blocking (database):
     call it in a worker thread."""
     claims = read_token(settings, token, "access")

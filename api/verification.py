@@ -43,6 +43,7 @@ from signing import (
     verify_seal,
 )
 from store import Certificate
+from store.reads import LoopReader
 from store.registry import (
     CHINA,
     Snapshot,
@@ -205,7 +206,8 @@ def _with(answer: Verification, extra: list[Reason], **fields: object) -> Verifi
 # --- by number, seal, QR image, PDF ----------------------------------------------------------------
 
 
-def by_number(source: Engine | Session, number: str, day: date | None = None) -> Verification:
+def by_number(source: Engine | LoopReader | Session, number: str,
+              day: date | None = None) -> Verification:
     """By number: one statement (``store.registry.snapshot``); pass the engine to read outside
     any transaction (the officer and public routes), or a session to read in its transaction."""
     key = number.strip().upper()

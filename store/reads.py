@@ -26,6 +26,34 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlmodel import Session
 
 
+class LoopReader:
+    """One pooled DBAPI connection kept for compiled reads made on the event loop's thread
+    (SQLite only: ``api.deps.short_read``), so those reads skip the pool's checkout and
+    check-in (~8 % of the verification route's samples). It stays in autocommit with no
+    statement open between reads, so it holds no read lock and each read sees every commit made
+    before it. Use it from one thread only; :meth:`close` returns it to the pool."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.dialect = engine.dialect
+        self._conn: Any = engine.raw_connection()
+
+    def raw_connection(self) -> Any:
+        return _Borrowed(self._conn)
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _Borrowed:
+    """The reader's connection, lent for one read: closing it keeps it."""
+
+    def __init__(self, conn: Any) -> None:
+        self.cursor = conn.cursor
+
+    def close(self) -> None:
+        pass
+
+
 class CompiledRead:
     def __init__(self, stmt: sa.Select[Any]) -> None:
         self.stmt = stmt
@@ -55,8 +83,9 @@ class CompiledRead:
                 for t, d in zip(self._types, description, strict=True)]
         return procs
 
-    def all(self, engine: Engine, **params: Any) -> list[Any]:
-        """Every row, on a connection of ``engine``'s pool (no transaction)."""
+    def all(self, engine: Engine | LoopReader, **params: Any) -> list[Any]:
+        """Every row, on a connection of ``engine``'s pool or the loop reader's (no
+        transaction)."""
         dialect = engine.dialect
         sql, order = self._compiled(dialect)
         args: Any = tuple(params[k] for k in order) if order is not None else params

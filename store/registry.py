@@ -46,7 +46,7 @@ from store.models import (
     as_utc,
     utcnow,
 )
-from store.reads import CompiledRead
+from store.reads import CompiledRead, LoopReader
 
 CHINA = timezone(timedelta(hours=8))
 """Validity dates are calendar days in China Standard Time (same as ``signing.seal.CHINA``)."""
@@ -216,12 +216,13 @@ _SNAPSHOT = CompiledRead(
 (index on ``certificate_event.certificate_id``): one row per event, one statement."""
 
 
-def snapshot(source: Engine | Connection | Session, number: str) -> Snapshot | None:
+def snapshot(source: Engine | LoopReader | Connection | Session,
+             number: str) -> Snapshot | None:
     """The certificate ``number`` (already normalised) with its whole history, or None when it
     is not registered. One statement, so one consistent read without a transaction: pass the
     engine (fast path, ``store.reads``), or a connection or session to read inside its
     transaction. Nothing is cached: a change committed before the call is in the answer."""
-    rows = (_SNAPSHOT.all(source, number=number) if isinstance(source, Engine)
+    rows = (_SNAPSHOT.all(source, number=number) if isinstance(source, Engine | LoopReader)
             else _SNAPSHOT.on(source, number=number))
     if not rows:
         return None

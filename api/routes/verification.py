@@ -71,8 +71,7 @@ def _read(upload: UploadFile, limit: int, what_en: str, what_zh: str) -> bytes:
 async def _by_number(request: Request, number: str, at: date | None) -> Response:
     """One statement by a unique index (``store.registry.snapshot``), a ``short_read``: on the
     event loop on SQLite, in a worker thread on PostgreSQL."""
-    return json_response(await short_read(request, service.by_number,
-                                          request.app.state.engine, number, at))
+    return json_response(await short_read(request, service.by_number, number, at))
 
 
 @router.get("/public/verify/{number}", response_model=Verification)

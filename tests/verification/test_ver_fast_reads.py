@@ -1,5 +1,6 @@
 """The compiled reads of the verification hot path (store.reads) on SQLite and PostgreSQL: the
-same values as SQLAlchemy in a transaction, and every committed change in the next read.
+same values as SQLAlchemy in a transaction, and every committed change in the next read, also
+through the connection the event loop keeps (``LoopReader``).
 
 PostgreSQL comes from ``TANPASS_TEST_POSTGRES_URL`` (``scripts/pg.sh start``); unset, those
 cases are skipped (as in tests/store).
@@ -32,6 +33,7 @@ from store import (
     utcnow,
 )
 from store.db import normalise_url
+from store.reads import LoopReader
 from store.registry import record_status_change, snapshot
 
 NUMBER = "TP-2026-000001"
@@ -85,11 +87,13 @@ def test_compiled_reads_agree_with_sqlalchemy_and_see_every_change(engine: Engin
                           product_name="Meter", product_model="M", total=59.25, unit="kg CO2e",
                           issued_at=now, valid_from=now, valid_until=now + timedelta(days=30)))
 
+    reader = LoopReader(engine)  # one connection kept across reads (the event loop's)
+
     def both() -> object:
         with factory() as s:
             inside = snapshot(s, NUMBER)
         outside = snapshot(engine, NUMBER)
-        assert outside == inside
+        assert outside == inside == snapshot(reader, NUMBER)
         return outside
 
     first = both()
@@ -102,6 +106,7 @@ def test_compiled_reads_agree_with_sqlalchemy_and_see_every_change(engine: Engin
         snap = both()
         assert snap is not None and snap.history[-1].status == status  # the very next read
     assert snapshot(engine, "TP-1999-999999") is None
+    reader.close()
 
     user = principals._USER.all(engine, id=user_id)
     with factory() as s:
