@@ -20,7 +20,7 @@ APP = str(Path(__file__).resolve().parents[2] / "portal" / "app.py")
 RUN_TIMEOUT = 60.0
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # its environment ends with the portal tests
 def po_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalStack]:
     if not TEMPORAL_BIN.exists():
         pytest.fail(f"Temporal CLI missing at {TEMPORAL_BIN}: run scripts/setup.sh")
@@ -42,14 +42,14 @@ def po_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalStack]:
         reset_settings_cache()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def po_api(po_stack: PortalStack) -> Iterator[Api]:
     api = Api(po_stack)
     yield api
     api.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def po_certificate(po_stack: PortalStack) -> dict[str, str]:
     """One product driven all the way to a valid certificate by the lead's demo driver."""
     from scripts.demo import drive
@@ -63,7 +63,7 @@ def po_certificate(po_stack: PortalStack) -> dict[str, str]:
     return {"number": run.certificate_number, "application_id": run.application_id}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def portal_server(po_stack: PortalStack) -> str:
     po_stack.start_portal()
     return po_stack.portal_url

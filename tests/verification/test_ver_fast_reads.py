@@ -49,6 +49,8 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         return
     base = os.environ.get("TANPASS_TEST_POSTGRES_URL")
     if not base:
+        if os.environ.get("TANPASS_REQUIRE_POSTGRES") == "1":
+            pytest.fail("TANPASS_REQUIRE_POSTGRES=1 but TANPASS_TEST_POSTGRES_URL is not set")
         pytest.skip("PostgreSQL not available: TANPASS_TEST_POSTGRES_URL is not set")
     admin = sa.create_engine(normalise_url(base), isolation_level="AUTOCOMMIT")
     name = f"tanpass_t_{uuid.uuid4().hex[:16]}"

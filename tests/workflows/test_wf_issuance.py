@@ -55,7 +55,11 @@ class Issuing:
 def issuing(tmp_path: Path) -> Iterator[Issuing]:
     from api.bootstrap import seed_demo
 
-    settings = Settings(var_dir=tmp_path, mode="test")
+    # everything under this test's own folder, whatever DATABASE_URL or TANPASS_* another
+    # test module left in the environment
+    settings = Settings(var_dir=tmp_path, mode="test",
+                        database_url=f"sqlite:///{tmp_path / 'tanpass.sqlite3'}",
+                        blob_dir=tmp_path / "blobs")
     engine = make_engine(settings.database_url)
     migrate(engine)
     factory = session_factory(engine)
