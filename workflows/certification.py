@@ -22,115 +22,67 @@ through activities, then changes the state. Deadlines are durable timers kept in
 fired by the main loop. The run continues as new when its history grows long, carrying the
 state whole. Every status change is recorded in the store and the audit chain once (dedup keys
 from a counter that survives continue-as-new).
+
+This module holds the workflow class and its main flow: opening, the main loop (timers,
+continue-as-new), submission, document review, verifier assignment, opinion and decision. The
+class combines mixins that work on the same state: :mod:`workflows.verification` (review,
+findings, corrective-action rounds), :mod:`workflows.lifecycle` (the certificate's life after
+issuance), both on :mod:`workflows.base` (activity options, dedup keys, status changes, search
+attributes). They are imported inside the sandbox like this module (no I/O at import).
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeKey
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ApplicationError
+
+from workflows.base import SA_CERTIFICATE, SA_EXPORTER, SA_REGIMES, SA_STATUS, dt, refuse
+from workflows.lifecycle import CertificateLife
+from workflows.verification import VerificationStage
 
 with workflow.unsafe.imports_passed_through():
     from footprint import Dossier
     from workflows.activities import CertificationActivities
     from workflows.types import (
         ASSURANCE_LEVELS,
-        FINDING_KINDS,
         NONCONFORMITIES,
         OPINIONS,
         POSITIVE_OPINIONS,
         SYSTEM_ACTOR,
         TERMINAL,
         AppStatus,
-        AssessInput,
-        AssessOutput,
         AssignmentCheck,
         AssignmentResult,
         AssignVerifier,
-        CertificateAction,
-        CertificateState,
-        CertificateStatusInput,
         CertificationDecision,
         CertificationInput,
         CertificationOutput,
         CertificationState,
-        CloseFinding,
         ConfigRequest,
-        CorrectiveAnswer,
-        CorrectiveRequest,
-        FindingAck,
-        FindingClosure,
-        FindingRecordInput,
-        FindingState,
         IntakeDecision,
         IntakeRecord,
         IssuedCertificate,
         IssueInput,
-        NotificationInput,
         OpinionRecord,
         OpinionState,
-        ProcessConfig,
-        RaiseFinding,
-        RecordSubmissionInput,
-        RecordSubmissionOutput,
-        RenewalOpen,
-        RenewalOpened,
-        RenewalRequest,
-        RenewalStarted,
-        ReviewRecord,
-        ReviewWork,
-        RoundAck,
-        RoundAnswer,
-        RoundOpen,
-        RoundState,
-        StatusChange,
         SubmissionOutcome,
         SubmitDossier,
-        SurveillanceDone,
-        SurveillanceInput,
         Timer,
         UpdateAck,
         VerifierApproval,
     )
 
-RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-    maximum_attempts=20,
-    non_retryable_error_types=["InvalidDossier", "NotFound", "Conflict", "UnknownLine",
-                               "InvalidReview"],
-)
-
 SUBMITTABLE = {AppStatus.awaiting_submission.value, AppStatus.returned.value}
-LIFE = {AppStatus.certified.value, AppStatus.suspended.value}
 HISTORY_KEPT = 50  # status history entries carried across continue-as-new
-
-SA_STATUS = SearchAttributeKey.for_keyword("TanpassStatus")
-SA_EXPORTER = SearchAttributeKey.for_keyword("TanpassExporter")
-SA_REGIMES = SearchAttributeKey.for_keyword_list("TanpassRegimes")
-SA_CERTIFICATE = SearchAttributeKey.for_keyword("TanpassCertificate")
-
-
-def _iso(value: datetime) -> str:
-    return value.isoformat()
-
-
-def _dt(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
-
-def _refuse(message: str) -> ApplicationError:
-    """A handler's re-check failed: the update fails, the run goes on."""
-    return ApplicationError(message, type="Conflict", non_retryable=True)
 
 
 @workflow.defn
-class CertificationWorkflow:
+class CertificationWorkflow(VerificationStage, CertificateLife):
+    """One application cycle; its updates, query and timers are declared here and in the mixins."""
+
     @workflow.init
     def __init__(self, inp: CertificationInput) -> None:
         # The input is here from construction: an update may arrive in the very first
@@ -174,7 +126,7 @@ class CertificationWorkflow:
             due = min(self._state.timers, key=lambda t: t.at, default=None)
             epoch = self._epoch
             if due is not None:
-                delay = (_dt(due.at) - workflow.now()).total_seconds()
+                delay = (dt(due.at) - workflow.now()).total_seconds()
                 if delay > 0:
                     try:
                         await workflow.wait_condition(lambda e=epoch: self._epoch != e,
@@ -209,46 +161,10 @@ class CertificationWorkflow:
             previous_certificate_id=self._state.previous_certificate_id, resume=self._state))
 
     async def _fire(self, timer: Timer) -> None:
-        s = self._state
         if timer.kind in ("ca_reminder", "ca_deadline"):
-            rnd = self._round(int(timer.ref))
-            if rnd is None or rnd.status == "answered":
-                return
-            if timer.kind == "ca_reminder":
-                rnd.reminders_sent += 1
-                await self._notify("ca_reminder", "exporter", rnd.deadline,
-                                   f"Reminder: corrective actions of round {rnd.round} are due "
-                                   f"{rnd.deadline}",
-                                   f"提醒：第 {rnd.round} 轮纠正措施须于 {rnd.deadline} 前完成",
-                                   round_no=rnd.round, org=s.org_id)
-            else:
-                rnd.status = "escalated"
-                rnd.escalated_at = _iso(workflow.now())
-                await self._notify("ca_escalation", "certifier", rnd.deadline,
-                                   f"Escalation: corrective actions of round {rnd.round} were "
-                                   f"not answered by {rnd.deadline}",
-                                   f"升级：第 {rnd.round} 轮纠正措施未在 {rnd.deadline} 前答复",
-                                   round_no=rnd.round)
-                self._history("corrective_action.escalated", SYSTEM_ACTOR,
-                              f"round {rnd.round} deadline missed")
-        elif timer.kind in ("surveillance_reminder", "surveillance_due") and s.certificate:
-            due = s.certificate.surveillance_due[int(timer.ref)]
-            if due in s.certificate.surveillance_done or s.status not in LIFE:
-                return
-            if timer.kind == "surveillance_reminder":
-                await self._notify("surveillance_reminder", "certifier", due,
-                                   f"Surveillance of {s.certificate_number} is due {due}",
-                                   f"证书 {s.certificate_number} 的监督审核将于 {due} 到期",
-                                   cert=True)
-            else:
-                await self._notify("surveillance_overdue", "certifier", due,
-                                   f"Escalation: surveillance of {s.certificate_number} was "
-                                   f"due {due} and is not recorded",
-                                   f"升级：证书 {s.certificate_number} 的监督审核已于 {due} "
-                                   "到期但未记录", cert=True)
-        elif timer.kind == "expiry" and s.certificate and s.status in LIFE:
-            await self._certificate_status(AppStatus.expired, "expired", SYSTEM_ACTOR,
-                                           f"validity ended {s.certificate.valid_until}")
+            await self._fire_corrective(timer)
+        else:
+            await self._fire_life(timer)
 
     # -- submission -----------------------------------------------------------------------
 
@@ -257,8 +173,8 @@ class CertificationWorkflow:
         await self._opened()
         async with self._lock:
             if self._state.status not in SUBMITTABLE:  # two updates validated in one activation
-                raise _refuse(f"a dossier cannot be submitted while the application is "
-                              f"{self._state.status}")
+                raise refuse(f"a dossier cannot be submitted while the application is "
+                             f"{self._state.status}")
             self._state.status = AppStatus.assessing.value
             assessed, version = await self._record_dossier(req.dossier, req.submitted_by,
                                                            req.evidence_sha256, AppStatus.returned)
@@ -281,32 +197,6 @@ class CertificationWorkflow:
             raise ValueError(f"a dossier cannot be submitted while the application is "
                              f"{self._state.status}")
         Dossier.model_validate(req.dossier)  # raises pydantic.ValidationError: update rejected
-
-    async def _record_dossier(self, dossier: dict[str, Any], by: str, evidence: list[str],
-                              back: AppStatus) -> tuple[AssessOutput, int]:
-        inp = self._input
-        version = self._state.dossier_versions + 1
-        self._state.dossier_versions = version
-        recorded: RecordSubmissionOutput = await self._act(
-            CertificationActivities.record_submission,
-            RecordSubmissionInput(application_id=inp.application_id, version=version,
-                                  dossier=dossier, submitted_by=by,
-                                  evidence_sha256=list(evidence)))
-        await self._set_status(AppStatus.assessing, by, f"dossier v{version}")
-        try:
-            assessed: AssessOutput = await self._act(
-                CertificationActivities.assess,
-                AssessInput(application_id=inp.application_id, version=recorded.version,
-                            regimes=list(inp.regimes), as_of=workflow.now().date().isoformat()))
-        except ActivityError as exc:  # the data cannot be calculated: back to the exporter
-            await self._set_status(back, SYSTEM_ACTOR, f"v{version} cannot be assessed")
-            raise ApplicationError(f"dossier v{version} cannot be assessed: {exc.cause}",
-                                   type="InvalidDossier", non_retryable=True) from exc
-        self._state.footprint_total = assessed.footprint_total
-        self._state.footprint_unit = assessed.footprint_unit
-        self._state.blocking_findings = assessed.blocking_findings
-        self._state.findings = len(assessed.findings)
-        return assessed, version
 
     # -- intake (document review) -----------------------------------------------------------
 
@@ -374,172 +264,6 @@ class CertificationWorkflow:
             raise ValueError("the verifier and the person assigning are required")
         if req.verifier_id == req.assigned_by:
             raise ValueError("a verifier cannot assign themself")
-
-    # -- review: lines, sampling, site visits, findings -------------------------------------
-
-    @workflow.update
-    async def record_review(self, req: ReviewWork) -> UpdateAck:
-        await self._opened()
-        async with self._lock:
-            self._recheck(self._validate_review, req)
-            await self._act(CertificationActivities.record_review, ReviewRecord(
-                application_id=self._state.application_id,
-                dossier_version=self._state.dossier_versions, work=req, at=self._now(),
-                dedup_key=self._key("review")))
-            s = self._state
-            s.lines_checked.extend(x for x in dict.fromkeys(req.lines_checked)
-                                   if x not in s.lines_checked)
-            if req.sampling_notes:
-                s.sampling_notes.append(req.sampling_notes)
-            s.site_visits.extend({"mode": v.mode, "date": v.date, "notes": v.notes}
-                                 for v in req.site_visits)
-            return UpdateAck(s.status)
-
-    @record_review.validator
-    def _validate_review(self, req: ReviewWork) -> None:
-        self._expect_verifier(req.verifier_id)
-        if not (req.lines_checked or req.sampling_notes or req.site_visits):
-            raise ValueError("nothing to record")
-        for visit in req.site_visits:
-            if visit.mode not in ("physical", "remote"):
-                raise ValueError(f"a site visit is physical or remote, not {visit.mode!r}")
-
-    @workflow.update
-    async def raise_finding(self, req: RaiseFinding) -> FindingAck:
-        await self._opened()
-        async with self._lock:
-            self._recheck(self._validate_finding, req)
-            finding = FindingState(
-                id=workflow.uuid4().hex, kind=req.kind, lines=list(req.lines),
-                description=req.description, raised_by=req.verifier_id, raised_at=self._now(),
-                dossier_version=self._state.dossier_versions)
-            await self._act(CertificationActivities.record_finding, FindingRecordInput(
-                self._state.application_id, finding, self._key("finding")))
-            self._state.verifier_findings.append(finding)
-            return FindingAck(finding.id, finding.status)
-
-    @raise_finding.validator
-    def _validate_finding(self, req: RaiseFinding) -> None:
-        self._expect_verifier(req.verifier_id)
-        if req.kind not in FINDING_KINDS:
-            raise ValueError(f"a finding is one of {', '.join(FINDING_KINDS)}, not {req.kind!r}")
-        if not req.lines:
-            raise ValueError("a finding points to at least one dossier line")
-        if not req.description.strip():
-            raise ValueError("a finding needs a description")
-
-    @workflow.update
-    async def close_finding(self, req: CloseFinding) -> FindingAck:
-        await self._opened()
-        async with self._lock:
-            self._recheck(self._validate_close, req)
-            finding = self._finding(req.finding_id)
-            assert finding is not None
-            at = self._now()
-            await self._act(CertificationActivities.close_finding, FindingClosure(
-                self._state.application_id, finding.id, req.verifier_id, req.note, at,
-                self._key("finding-closed")))
-            finding.status, finding.closed_by, finding.closed_at = "closed", req.verifier_id, at
-            finding.closing_note = req.note
-            return FindingAck(finding.id, finding.status)
-
-    @close_finding.validator
-    def _validate_close(self, req: CloseFinding) -> None:
-        self._expect_verifier(req.verifier_id)
-        finding = self._finding(req.finding_id)
-        if finding is None:
-            raise ValueError(f"no finding {req.finding_id}")
-        if finding.status != "open":
-            raise ValueError(f"finding {req.finding_id} is already {finding.status}")
-        if finding.kind in NONCONFORMITIES and not any(
-                (r := self._round(n)) is not None and r.status == "answered"
-                for n in finding.rounds):
-            raise ValueError("a non-conformity is closed after the exporter's corrective "
-                             "action has been answered")
-
-    # -- corrective actions -----------------------------------------------------------------
-
-    @workflow.update
-    async def request_corrective_action(self, req: CorrectiveRequest) -> RoundAck:
-        await self._opened()
-        async with self._lock:
-            self._recheck(self._validate_ca_request, req)
-            s = self._state
-            ids = list(req.finding_ids) or [f.id for f in s.verifier_findings
-                                             if f.status == "open" and f.kind in NONCONFORMITIES]
-            now = workflow.now()
-            deadline = now + timedelta(seconds=s.config.corrective_action_seconds)
-            rnd = RoundState(round=len(s.rounds) + 1, finding_ids=ids,
-                             requested_by=req.verifier_id, requested_at=_iso(now),
-                             deadline=_iso(deadline))
-            await self._act(CertificationActivities.open_round,
-                            RoundOpen(s.application_id, rnd, req.note, self._key("round")))
-            s.rounds.append(rnd)
-            for fid in ids:
-                finding = self._finding(fid)
-                if finding is not None:
-                    finding.rounds.append(rnd.round)
-            for before in s.config.corrective_action_reminders_seconds:
-                at = deadline - timedelta(seconds=before)
-                if at > now:
-                    s.timers.append(Timer(_iso(at), "ca_reminder", str(rnd.round)))
-            s.timers.append(Timer(_iso(deadline), "ca_deadline", str(rnd.round)))
-            await self._set_status(AppStatus.corrective_action, req.verifier_id,
-                                   f"round {rnd.round}: {len(ids)} finding(s), due {rnd.deadline}",
-                                   data={"round": rnd.round, "finding_ids": ids,
-                                         "deadline": rnd.deadline})
-            return RoundAck(rnd.round, rnd.status, rnd.deadline)
-
-    @request_corrective_action.validator
-    def _validate_ca_request(self, req: CorrectiveRequest) -> None:
-        self._expect_verifier(req.verifier_id)
-        open_ncs = {f.id for f in self._state.verifier_findings
-                    if f.status == "open" and f.kind in NONCONFORMITIES}
-        if req.finding_ids:
-            unknown = [fid for fid in req.finding_ids if fid not in open_ncs]
-            if unknown:
-                raise ValueError(f"not open non-conformities: {', '.join(unknown)}")
-        elif not open_ncs:
-            raise ValueError("there is no open non-conformity to correct")
-
-    @workflow.update
-    async def answer_corrective_action(self, req: CorrectiveAnswer) -> RoundAck:
-        await self._opened()
-        async with self._lock:
-            self._recheck(self._validate_ca_answer, req)
-            s = self._state
-            rnd = s.rounds[-1]
-            version: int | None = None
-            if req.dossier is not None:
-                _, version = await self._record_dossier(req.dossier, req.answered_by,
-                                                        req.evidence_sha256,
-                                                        AppStatus.corrective_action)
-            at = self._now()
-            await self._act(CertificationActivities.answer_round, RoundAnswer(
-                s.application_id, rnd.round, req, version, at, self._key("round-answer")))
-            rnd.status, rnd.answered_at, rnd.answered_by = "answered", at, req.answered_by
-            rnd.dossier_version = version
-            s.timers = [t for t in s.timers
-                        if not (t.kind.startswith("ca_") and t.ref == str(rnd.round))]
-            await self._set_status(AppStatus.awaiting_verification, req.answered_by,
-                                   f"round {rnd.round} answered"
-                                   + (f" with dossier v{version}" if version else ""),
-                                   data={"round": rnd.round, "dossier_version": version})
-            return RoundAck(rnd.round, rnd.status, rnd.deadline, version)
-
-    @answer_corrective_action.validator
-    def _validate_ca_answer(self, req: CorrectiveAnswer) -> None:
-        self._expect(AppStatus.corrective_action, "answer corrective actions")
-        rnd = self._state.rounds[-1]
-        missing = [fid for fid in rnd.finding_ids if not req.responses.get(fid, "").strip()]
-        if missing:
-            raise ValueError(f"each finding of round {rnd.round} needs a response; missing "
-                             f"{', '.join(missing)}")
-        extra = [fid for fid in req.responses if fid not in rnd.finding_ids]
-        if extra:
-            raise ValueError(f"not findings of round {rnd.round}: {', '.join(extra)}")
-        if req.dossier is not None:
-            Dossier.model_validate(req.dossier)
 
     # -- opinion and decision ---------------------------------------------------------------
 
@@ -632,249 +356,12 @@ class CertificationWorkflow:
         if req.approve and (opinion is None or opinion.opinion not in POSITIVE_OPINIONS):
             raise ValueError("an adverse opinion or a disclaimer cannot lead to certification")
 
-    def _start_life(self, issued: IssuedCertificate) -> None:
-        s = self._state
-        start, end = _dt(issued.valid_from), _dt(issued.valid_until)
-        interval = timedelta(seconds=s.config.surveillance_interval_seconds)
-        dues: list[str] = []
-        due = start + interval
-        while due < end and interval.total_seconds() > 0:
-            dues.append(_iso(due))
-            due += interval
-        s.certificate_number = issued.number
-        s.certificate = CertificateState(id=issued.certificate_id, number=issued.number,
-                                         status="valid", valid_from=issued.valid_from,
-                                         valid_until=issued.valid_until, surveillance_due=dues)
-        now = workflow.now()
-        for i, d in enumerate(dues):
-            reminder = _dt(d) - timedelta(seconds=s.config.surveillance_reminder_seconds)
-            if reminder > now:
-                s.timers.append(Timer(_iso(reminder), "surveillance_reminder", str(i)))
-            s.timers.append(Timer(d, "surveillance_due", str(i)))
-        s.timers.append(Timer(issued.valid_until, "expiry"))
-
-    # -- certificate life -------------------------------------------------------------------
-
-    @workflow.update
-    async def suspend(self, req: CertificateAction) -> UpdateAck:
-        return await self._life_action(req, AppStatus.suspended, "suspended",
-                                       self._validate_suspend)
-
-    @suspend.validator
-    def _validate_suspend(self, req: CertificateAction) -> None:
-        self._expect_life(req, {AppStatus.certified.value}, "suspend")
-
-    @workflow.update
-    async def reinstate(self, req: CertificateAction) -> UpdateAck:
-        return await self._life_action(req, AppStatus.certified, "valid",
-                                       self._validate_reinstate)
-
-    @reinstate.validator
-    def _validate_reinstate(self, req: CertificateAction) -> None:
-        self._expect_life(req, {AppStatus.suspended.value}, "reinstate")
-
-    @workflow.update
-    async def revoke(self, req: CertificateAction) -> UpdateAck:
-        return await self._life_action(req, AppStatus.revoked, "revoked",
-                                       self._validate_revoke)
-
-    @revoke.validator
-    def _validate_revoke(self, req: CertificateAction) -> None:
-        self._expect_life(req, LIFE, "revoke")
-
-    async def _life_action(self, req: CertificateAction, status: AppStatus, cert_status: str,
-                           check: Any) -> UpdateAck:
-        await self._opened()
-        async with self._lock:
-            self._recheck(check, req)
-            await self._certificate_status(status, cert_status, req.actor_id, req.reason)
-            return UpdateAck(self._state.status)
-
-    def _expect_life(self, req: CertificateAction, allowed: set[str], what: str) -> None:
-        if self._state.status not in allowed or self._state.certificate is None:
-            raise ValueError(f"cannot {what} while the application is {self._state.status}")
-        if not req.actor_id or not req.reason.strip():
-            raise ValueError(f"to {what} a certificate needs the person and a reason")
-
-    async def _certificate_status(self, status: AppStatus, cert_status: str, actor: str,
-                                  reason: str) -> None:
-        s = self._state
-        assert s.certificate is not None
-        at = self._now()
-        await self._act(CertificationActivities.change_certificate_status,
-                        CertificateStatusInput(s.application_id, s.certificate.id, cert_status,
-                                               reason, actor, at, self._key("certificate")))
-        s.certificate.status, s.certificate.status_reason = cert_status, reason
-        if status in TERMINAL:
-            s.timers = []
-        self._move(status, actor, reason)
-
-    @workflow.update
-    async def record_surveillance(self, req: SurveillanceDone) -> UpdateAck:
-        await self._opened()
-        async with self._lock:
-            self._recheck(self._validate_surveillance, req)
-            cert = self._state.certificate
-            assert cert is not None
-            due = self._pending_surveillance()
-            assert due is not None
-            await self._act(CertificationActivities.record_surveillance, SurveillanceInput(
-                cert.id, due, req, self._now(), self._key("surveillance")))
-            cert.surveillance_done.append(due)
-            index = str(cert.surveillance_due.index(due))
-            self._state.timers = [t for t in self._state.timers
-                                  if not (t.kind.startswith("surveillance") and t.ref == index)]
-            self._epoch += 1
-            return UpdateAck(self._state.status)
-
-    @record_surveillance.validator
-    def _validate_surveillance(self, req: SurveillanceDone) -> None:
-        if self._state.status not in LIFE:
-            raise ValueError(f"no surveillance while the application is {self._state.status}")
-        if self._pending_surveillance() is None:
-            raise ValueError("no surveillance is due during this certificate's validity")
-        if req.outcome not in ("satisfactory", "unsatisfactory"):
-            raise ValueError("the outcome is satisfactory or unsatisfactory")
-        if not req.actor_id:
-            raise ValueError("the person is required")
-
-    def _pending_surveillance(self) -> str | None:
-        cert = self._state.certificate
-        if cert is None:
-            return None
-        return next((d for d in cert.surveillance_due if d not in cert.surveillance_done), None)
-
-    @workflow.update
-    async def renew(self, req: RenewalRequest) -> RenewalStarted:
-        await self._opened()
-        async with self._lock:
-            self._recheck(self._validate_renew, req)
-            s = self._state
-            assert s.certificate is not None
-            opened: RenewalOpened = await self._act(
-                CertificationActivities.open_renewal,
-                RenewalOpen(application_id=s.application_id,
-                            new_application_id=workflow.uuid4().hex,
-                            certificate_id=s.certificate.id, requested_by=req.requested_by,
-                            at=self._now(), dedup_key=self._key("renewal")))
-            # a run given its durations passes them on; otherwise the renewal reads settings
-            config = s.config if s.caller_pinned_config else ProcessConfig()
-            await workflow.start_child_workflow(
-                CertificationWorkflow.run,
-                CertificationInput(application_id=opened.application_id, org_id=opened.org_id,
-                                   regimes=opened.regimes, created_by=req.requested_by,
-                                   config=config, cycle=opened.cycle,
-                                   previous_certificate_id=s.certificate.id),
-                id=opened.workflow_id,
-                parent_close_policy=workflow.ParentClosePolicy.ABANDON,
-            )
-            s.certificate.renewal_application_id = opened.application_id
-            self._history("renewal", req.requested_by,
-                          f"renewal cycle {opened.cycle}: application {opened.application_id}")
-            return RenewalStarted(opened.application_id, opened.workflow_id, opened.cycle)
-
-    @renew.validator
-    def _validate_renew(self, req: RenewalRequest) -> None:
-        if self._state.status != AppStatus.certified.value or self._state.certificate is None:
-            raise ValueError(f"only a valid certificate is renewed; the application is "
-                             f"{self._state.status}")
-        if self._state.certificate.renewal_application_id:
-            raise ValueError("a renewal is already open: application "
-                             f"{self._state.certificate.renewal_application_id}")
-        if not req.requested_by:
-            raise ValueError("the person is required")
-
     # -- query ----------------------------------------------------------------------------
 
     @workflow.query
     def state(self) -> CertificationState:
         return self._state
 
-    # -- helpers --------------------------------------------------------------------------
 
-    async def _opened(self) -> None:
-        await workflow.wait_condition(lambda: self._state.config_ready)
-
-    def _recheck(self, check: Any, req: Any) -> None:
-        try:
-            check(req)
-        except ValueError as exc:
-            raise _refuse(str(exc)) from exc
-
-    def _expect(self, status: AppStatus, what: str) -> None:
-        if self._state.status != status.value:
-            raise ValueError(f"cannot {what} while the application is {self._state.status}")
-
-    def _expect_verifier(self, verifier_id: str) -> None:
-        self._expect(AppStatus.awaiting_verification, "record verification work")
-        if verifier_id != self._state.verifier_id:
-            raise ValueError("only the assigned verifier may do this")
-
-    def _finding(self, finding_id: str) -> FindingState | None:
-        return next((f for f in self._state.verifier_findings if f.id == finding_id), None)
-
-    def _round(self, number: int) -> RoundState | None:
-        return next((r for r in self._state.rounds if r.round == number), None)
-
-    def _now(self) -> str:
-        return _iso(workflow.now())
-
-    def _key(self, kind: str) -> str:
-        """A dedup key unique to this recorded operation, stable across retries and replays."""
-        self._state.events += 1
-        return f"{workflow.info().workflow_id}/{kind}/{self._state.events}"
-
-    async def _act(self, method: Any, arg: Any, timeout: timedelta | None = None) -> Any:
-        return await workflow.execute_activity_method(
-            method, arg,
-            start_to_close_timeout=timeout
-            or timedelta(seconds=self._state.config.activity_timeout_seconds),
-            retry_policy=RETRY,
-        )
-
-    async def _notify(self, kind: str, role: str, due: str, en: str, zh: str, *,
-                      round_no: int | None = None, org: str | None = None,
-                      cert: bool = False) -> None:
-        s = self._state
-        s.notifications += 1
-        await self._act(CertificationActivities.notify, NotificationInput(
-            application_id=s.application_id, kind=kind, recipient_role=role, subject_en=en,
-            subject_zh=zh, dedup_key=self._key(f"notify-{kind}"), at=self._now(), due_at=due,
-            round=round_no, certificate_id=s.certificate.id if cert and s.certificate else None,
-            recipient_org_id=org))
-
-    def _history(self, status: str, actor: str, note: str) -> None:
-        self._state.history.append(
-            {"at": self._now(), "status": status, "actor": actor, "note": note})
-
-    def _move(self, status: AppStatus, actor: str, note: str) -> None:
-        """The in-workflow half of a status change: state, history, search attributes."""
-        self._state.status = status.value
-        self._history(status.value, actor, note)
-        self._upsert_search_attributes()
-        self._epoch += 1
-
-    def _upsert_search_attributes(self) -> None:
-        s = self._state
-        updates = [SA_STATUS.value_set(s.status), SA_EXPORTER.value_set(s.org_id),
-                   SA_REGIMES.value_set(list(s.regimes))]
-        if s.certificate_number:
-            updates.append(SA_CERTIFICATE.value_set(s.certificate_number))
-        workflow.upsert_search_attributes(updates)
-
-    async def _set_status(self, status: AppStatus, actor: str, note: str,
-                          data: dict[str, Any] | None = None,
-                          only_if_unchanged: bool = False) -> None:
-        """Record a status change in the store and the audit chain (once, by dedup key).
-
-        ``only_if_unchanged``: record the opening status only if no update has moved it yet.
-        """
-        if only_if_unchanged and self._state.status != status.value:
-            return
-        self._move(status, actor, note)
-        await self._act(CertificationActivities.record_status, StatusChange(
-            application_id=self._state.application_id, status=status.value, actor_id=actor,
-            note=note, dedup_key=self._key("status"), data=data or {}, at=self._now()))
-
-
-__all__ = ["CertificationWorkflow", "ApplicationError"]
+__all__ = ["SA_CERTIFICATE", "SA_EXPORTER", "SA_REGIMES", "SA_STATUS", "ApplicationError",
+           "CertificationWorkflow"]
