@@ -210,14 +210,30 @@ def status_url(number: str) -> str:
     return f"{get_settings().public_base_url.rstrip('/')}/?cert={number}"
 
 
+def _issued_footprint(session: Session, application_id: str) -> FootprintRecord | None:
+    """The footprint record a certificate is issued from: the application's latest one (as the
+    issuance activity reads it)."""
+    return session.exec(select(FootprintRecord)
+                        .where(FootprintRecord.application_id == application_id)
+                        .order_by(FootprintRecord.dossier_version.desc())  # type: ignore[attr-defined]
+                        ).first()
+
+
 def label_grade(session: Session, cert: Certificate) -> int | None:
-    """Stars the CN label pack gave the certified footprint (None: no cn_label, no benchmark)."""
+    """Stars the CN label pack gave the certified footprint (None: no cn_label, no benchmark).
+
+    The grade stored when the application was assessed; for records assessed before pack
+    outputs were stored (``rule_outputs`` NULL), the pack is run again as of the issue day."""
     from compliance_rules import run_packs
     from store.registry import china_date
 
     app = session.get(Application, cert.application_id)
     if app is None or "cn_label" not in (app.regimes or []):
         return None
+    fp = _issued_footprint(session, app.id)
+    if fp is not None and fp.rule_outputs is not None:
+        stored = (fp.rule_outputs.get("cn_label") or {}).get("grade")
+        return int(stored["stars"]) if stored else None
     found = _dossier_and_result(session, app.id)
     if found is None:
         return None

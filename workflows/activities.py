@@ -221,6 +221,8 @@ class CertificationActivities(ProcessActivities):
         findings = [f.model_dump(mode="json") for f in report.findings]
         blocking = sum(1 for f in report.findings if f.severity == "blocking")
         result_json = result.model_dump(mode="json")
+        # each pack's output as assessed (the label grade among them): printed later as is
+        rule_outputs = {o["pack"]: o["output"] for o in report.model_dump(mode="json")["packs"]}
         with transaction(self._sessions) as session:
             session.exec(  # replace this version's records whole (idempotent on retry)
                 delete(FootprintRecord).where(
@@ -244,6 +246,7 @@ class CertificationActivities(ProcessActivities):
                     factor_set_id=result.factor_set_id,
                     factor_set_version=result.factor_set_version,
                     result=result_json,
+                    rule_outputs=rule_outputs,
                 )
             )
             for f in report.findings:

@@ -128,6 +128,9 @@ class FootprintRecord(FootprintRecordBase, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     result: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    # Each rule pack's output from the assessment, by pack name (``RuleReport.output``),
+    # e.g. ``rule_outputs["cn_label"]["grade"]["stars"]``. None: assessed before this was kept.
+    rule_outputs: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON, nullable=True)
 
 
 class FootprintRecordPublic(FootprintRecordBase):

@@ -248,7 +248,10 @@ def test_printed_validity_days_in_read_models(world: World) -> None:
             s.add(cert)
 
 
-def test_label_shows_the_grade_the_cn_label_pack_gave(world: World) -> None:
+def _graded_certificate(world: World, number: str, rule_outputs: dict[str, Any] | None) -> None:
+    """A certified cn_label application of the citrus dossier (the pack gives it 2 stars) whose
+    footprint record keeps ``rule_outputs`` as stored by the assessment (None: assessed before
+    pack outputs were stored), and its certificate ``number``."""
     import uuid
 
     from footprint import Dossier, calculate
@@ -273,16 +276,36 @@ def test_label_shows_the_grade_the_cn_label_pack_gave(world: World) -> None:
         s.add(FootprintRecord(application_id=app.id, dossier_version=1, total=result.total,
                               unit="kg CO2e/kg", factor_set_id=result.factor_set_id,
                               factor_set_version=result.factor_set_version,
-                              result=result.model_dump(mode="json")))
-        s.add(Certificate(number="TP-2026-000777", application_id=app.id, org_id=t.org_id,
+                              result=result.model_dump(mode="json"), rule_outputs=rule_outputs))
+        s.add(Certificate(number=number, application_id=app.id, org_id=t.org_id,
                           product_id=product.id, holder_name="Holder A",
                           holder_uscc="91510100MA61XY2K77", product_name=product.name,
                           product_model=product.model, total=result.total, unit="kg CO2e/kg",
                           issued_at=now, valid_from=now, valid_until=now + timedelta(days=365)))
-    r = world.client.get(f"{V1}/certificates/TP-2026-000777/label.svg",
-                         headers=world.auth(EXPORTER))
+
+
+def _stars(world: World, number: str) -> tuple[int, int]:
+    """(gold stars, all stars) on the certificate's SVG label."""
+    r = world.client.get(f"{V1}/certificates/{number}/label.svg", headers=world.auth(EXPORTER))
     assert r.status_code == 200, r.text
-    assert r.text.count('fill="#ffd700"') == 2 and r.text.count('<polygon') == 5  # 2 of 5 stars
-    plain = world.client.get(f"{V1}/certificates/{t.certificate_number}/label.svg",
-                             headers=world.auth(EXPORTER))
-    assert "<polygon" not in plain.text  # no benchmark chosen: the figure without a grade
+    return r.text.count('fill="#ffd700"'), r.text.count("<polygon")
+
+
+def test_label_shows_the_grade_the_cn_label_pack_gave(world: World) -> None:
+    # assessed before pack outputs were stored: the pack runs again for the grade
+    _graded_certificate(world, "TP-2026-000777", None)
+    assert _stars(world, "TP-2026-000777") == (2, 5)  # 2 of 5 stars
+    t = world.tenants["A"]
+    assert _stars(world, t.certificate_number)[1] == 0  # no benchmark: figure without a grade
+
+
+def test_label_shows_the_grade_stored_by_the_assessment(world: World) -> None:
+    # the pack would give 2 stars today; what the assessment stored is what is printed
+    grade = {"benchmark_id": "x", "benchmark": 1.0, "unit": "kg CO2e/kg", "ratio": 0.1,
+             "stars": 4, "illustrative": True}
+    _graded_certificate(world, "TP-2026-000778", {"cn_label": {"grade": grade}})
+    assert _stars(world, "TP-2026-000778") == (4, 5)
+    _graded_certificate(world, "TP-2026-000779", {"cn_label": {"grade": None}})
+    assert _stars(world, "TP-2026-000779") == (0, 0)  # assessed without a benchmark: no grade
+    _graded_certificate(world, "TP-2026-000780", {})
+    assert _stars(world, "TP-2026-000780") == (0, 0)  # cn_label not assessed: no grade
