@@ -1,8 +1,9 @@
 """Certification process actions beyond submission: intake review, verifier assignment,
 review work and findings, corrective actions, the verifier's opinion, and the certificate's
 life (suspension, reinstatement, revocation, surveillance, renewal). Each action is one update
-of the application's workflow, which enforces the process rules (see workflows/certification.py);
-routes only authorise and translate."""
+of the application's workflow, which enforces the process rules (workflows/certification.py
+and its mixins in workflows/verification.py and workflows/lifecycle.py); routes only authorise
+and translate."""
 
 from __future__ import annotations
 
