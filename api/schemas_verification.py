@@ -133,3 +133,5 @@ class SubsidyBatch(BaseModel):
     rejected: int
     flags: dict[str, int] = Field(description="rows flagged per reason code")
     rows: list[SubsidyRow]
+    batch_id: str | None = Field(default=None, description="set when the approved claims were "
+                                 "recorded (POST /verification/subsidy/claims); None for a check")

@@ -15,10 +15,16 @@ code                   flagged when
 ``holder_mismatch``    the claimant's USCC is not the certificate holder's
 ``duplicate_claim``    the certificate was already claimed on an earlier row of this
                        batch (the first claim is judged on its own merits)
+``already_claimed``    the same subsidy office already recorded a claim of this
+                       certificate (``store.SubsidyClaim``, an earlier recorded batch)
 =====================  ==============================================================
 
-A claim is ``approved`` (approved amount = amount claimed) only with no flag. Claims across
-batches are not compared yet (see docs/verification.md).
+A claim is ``approved`` (approved amount = amount claimed) only with no flag. ``check_claims``
+only reads. ``record_claims`` checks the same way and stores every approved claim of the batch
+as a ``SubsidyClaim`` in one transaction under a new batch id: all or nothing. The table is
+unique on (office, certificate number), so a recording racing another that claims the same
+certificate fails whole with :class:`ClaimConflict` and stores nothing. Offices are separate
+programmes: another office's records never flag a claim.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.schemas_verification import Reason, SubsidyBatch, SubsidyRow
@@ -37,7 +44,15 @@ from evidence import subsidy_results_workbook
 from evidence.cells import Bad, as_date, as_text, blank
 from evidence.subsidy_claims import HEADERS, REQUIRED
 from evidence.template_read import open_workbook
-from store import Certificate, CertificateEvent
+from store import (
+    Certificate,
+    CertificateEvent,
+    SessionFactory,
+    SubsidyClaim,
+    audit,
+    new_id,
+    transaction,
+)
 from store.registry import status_of
 
 MAX_ROWS = 100_000
@@ -52,6 +67,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                         "申请企业不是证书持有人"),
     "duplicate_claim": ("The certificate was already claimed in this batch",
                         "该证书在本批次中已被申请"),
+    "already_claimed": ("The certificate was already claimed from this office",
+                        "该证书已在本机构申请过补贴"),
 }
 _STATUS_ZH = {"suspended": "暂停", "revoked": "撤销", "expired": "过期", "not_yet_valid": "尚未生效"}
 
@@ -62,6 +79,15 @@ class BatchInputError(ValueError):
     def __init__(self, message_en: str, message_zh: str, errors: list[dict[str, Any]]) -> None:
         self.message_en, self.message_zh, self.errors = message_en, message_zh, errors
         super().__init__(message_en)
+
+
+class ClaimConflict(Exception):
+    """A recording hit the (office, certificate number) unique key: another recording of the
+    same office stored one of these certificates first. Nothing of the batch was stored."""
+
+    def __init__(self, numbers: list[str]) -> None:
+        self.numbers = numbers
+        super().__init__("already claimed: " + ", ".join(numbers))
 
 
 def flag(code: str, detail_en: str = "", detail_zh: str = "") -> Reason:
@@ -149,9 +175,28 @@ def _parse(row: int, cells: dict[str, Any]) -> _Claim:
                   when, flags)
 
 
-def check_claims(session: Session, data: bytes) -> SubsidyBatch:
-    """Read and check every claim; certificates and their histories are loaded in two queries."""
-    claims = _read(data)
+def _already_claimed(session: Session, office_org_id: str,
+                     numbers: list[str]) -> dict[str, SubsidyClaim]:
+    """The office's recorded claims of these certificates, by certificate number."""
+    found: dict[str, SubsidyClaim] = {}
+    for chunk in (numbers[i:i + 500] for i in range(0, len(numbers), 500)):
+        for claim in session.exec(select(SubsidyClaim).where(
+                SubsidyClaim.office_org_id == office_org_id,
+                col(SubsidyClaim.certificate_number).in_(chunk))).all():
+            found[claim.certificate_number] = claim
+    return found
+
+
+def check_claims(session: Session, data: bytes, office_org_id: str | None = None) -> SubsidyBatch:
+    """Read and check every claim; certificates and their histories are loaded in two queries.
+    With ``office_org_id``, claims that office already recorded are flagged ``already_claimed``.
+    Writes nothing."""
+    return _check(session, _read(data), office_org_id)[0]
+
+
+def _check(session: Session, claims: list[_Claim],
+           office_org_id: str | None) -> tuple[SubsidyBatch, list[_Claim]]:
+    """The batch and the approved claims (in sheet order)."""
     numbers = sorted({c.number for c in claims if c.number})
     certs: dict[str, Certificate] = {}
     for chunk in (numbers[i:i + 500] for i in range(0, len(numbers), 500)):
@@ -166,7 +211,9 @@ def check_claims(session: Session, data: bytes) -> SubsidyBatch:
                                   .order_by(col(CertificateEvent.at),
                                             col(CertificateEvent.id))).all():
             events[event.certificate_id].append(event)
+    recorded = _already_claimed(session, office_org_id, numbers) if office_org_id else {}
     first_claim: dict[str, int] = {}
+    approved_claims: list[_Claim] = []
     rows: list[SubsidyRow] = []
     for claim in claims:
         sheet_row = claim.row
@@ -192,7 +239,15 @@ def check_claims(session: Session, data: bytes) -> SubsidyBatch:
                                   f"已在第 {first_claim[claim.number]} 行申请"))
             else:
                 first_claim[claim.number] = sheet_row
+            if (earlier := recorded.get(claim.number)) is not None:
+                flags.append(flag("already_claimed",
+                                  f"recorded {earlier.claim_date.isoformat()} in batch "
+                                  f"{earlier.batch_id}",
+                                  f"已于 {earlier.claim_date.isoformat()} 在批次 "
+                                  f"{earlier.batch_id} 中记录"))
         ok = not flags
+        if ok:
+            approved_claims.append(claim)
         rows.append(SubsidyRow(
             row=sheet_row, uscc=claim.uscc, company=claim.company,
             certificate_number=claim.number,
@@ -203,7 +258,43 @@ def check_claims(session: Session, data: bytes) -> SubsidyBatch:
     counts = Counter(code for r in rows for code in {f.code for f in r.reasons})
     approved = sum(r.status == "approved" for r in rows)
     return SubsidyBatch(claims=len(rows), approved=approved, rejected=len(rows) - approved,
-                        flags=dict(sorted(counts.items())), rows=rows)
+                        flags=dict(sorted(counts.items())), rows=rows), approved_claims
+
+
+def record_claims(sessions: SessionFactory, data: bytes, *, office_org_id: str,
+                  recorded_by: str) -> SubsidyBatch:
+    """Check the workbook as ``check_claims`` does for the office, then store every approved
+    claim under a new ``batch_id``, in one transaction with an audit entry. Raises
+    :class:`ClaimConflict` (and stores nothing) when a concurrent recording of the same office
+    stored one of the certificates between this check and the commit."""
+    claims = _read(data)
+    batch_id = new_id()
+    approved: list[_Claim] = []
+    try:
+        with transaction(sessions) as s:
+            batch, approved = _check(s, claims, office_org_id)
+            for claim in approved:
+                assert claim.number and claim.uscc and claim.amount and claim.claim_date
+                s.add(SubsidyClaim(id=new_id(), office_org_id=office_org_id,
+                                   certificate_number=claim.number, claimant_uscc=claim.uscc,
+                                   amount=claim.amount, claim_date=claim.claim_date,
+                                   batch_id=batch_id, recorded_by=recorded_by))
+            s.flush()
+            audit.append(s, actor=recorded_by, action="subsidy.claims_recorded",
+                         entity_type="subsidy_batch", entity_id=batch_id,
+                         data={"office_org_id": office_org_id, "claims": batch.claims,
+                               "recorded": len(approved),
+                               "amount": str(sum((c.amount for c in approved
+                                                  if c.amount is not None), Decimal(0)))})
+    except IntegrityError as exc:
+        numbers = sorted({c.number for c in claims if c.number})
+        with sessions() as s:
+            taken = sorted(_already_claimed(s, office_org_id, numbers))
+        conflicts = [n for n in taken if n in {c.number for c in approved}]
+        if not conflicts:
+            raise
+        raise ClaimConflict(conflicts) from exc
+    return batch.model_copy(update={"batch_id": batch_id})
 
 
 def results_workbook(batch: SubsidyBatch) -> bytes:

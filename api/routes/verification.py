@@ -5,18 +5,22 @@ Single checks are public (anyone holding a certificate may check it; the answer 
 the certificate itself prints; rate-limited per client IP) and always answer 200 with a green
 or red verdict. The same checks exist under /verification/ for signed-in officers, who are not
 throttled per IP (a customs office behind one NAT address checks hundreds of lines a day). The
-customs check and the subsidy batch need the customs or subsidy role.
+customs check and the subsidy batch need the customs or subsidy role. The subsidy batch is
+checked (read-only) at ``/verification/subsidy/batch`` and recorded, approved claims stored
+once per office, at ``/verification/subsidy/claims``.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
 
 from api import verification as service
-from api.deps import SessionDep, SettingsDep, require_role, short_read
+from api.deps import CurrentUser, SessionDep, SettingsDep, require_role, short_read
+from api.idempotency import IdempotencyDep
+from api.openapi import problems_for
 from api.problems import Problem
 from api.schemas_verification import (
     CustomsCheck,
@@ -25,7 +29,14 @@ from api.schemas_verification import (
     SubsidyBatch,
     Verification,
 )
-from api.verification_batch import BatchInputError, check_claims, results_workbook
+from api.verification_batch import (
+    BatchInputError,
+    ClaimConflict,
+    check_claims,
+    record_claims,
+    results_workbook,
+)
+from store import sha256_hex
 
 router = APIRouter(tags=["verification"])
 
@@ -168,19 +179,76 @@ def customs(body: CustomsCheckRequest, session: SessionDep) -> CustomsCheck:
                                  body.declaration_date)
 
 
+SUBSIDY = require_role("subsidy", "admin")
+
+
+def _claims_responses() -> dict[int | str, dict[str, Any]]:
+    out = problems_for("conflict")
+    out[409]["content"]["application/problem+json"]["examples"]["already-claimed"] = {
+        "summary": "A concurrent recording of this office claimed a certificate first",
+        "value": {"type": "https://tanpass.example/problems/conflict",
+                  "title": "Conflicts with the current state", "status": 409,
+                  "detail": "Already claimed from this office by another recording: "
+                            "TP-2026-000001. Nothing of this batch was recorded; check it "
+                            "again.",
+                  "certificates": ["TP-2026-000001"], "instance": "/api/v1/verification/"
+                  "subsidy/claims"}}
+    return out
+
+
+def _workbook(file: UploadFile) -> bytes:
+    return _read(file, MAX_XLSX, "workbook", "工作簿")
+
+
+def _input_problem(exc: BatchInputError) -> Problem:
+    return Problem("validation", exc.message_en, exc.message_zh, errors=exc.errors)
+
+
 @router.post("/verification/subsidy/batch", response_model=SubsidyBatch,
-             dependencies=[require_role("subsidy", "admin")],
+             dependencies=[SUBSIDY],
              responses={200: {"content": {XLSX: {}}, "description": "xlsx (default) or JSON"}})
-def subsidy_batch(file: UploadFile, session: SessionDep,
+def subsidy_batch(file: UploadFile, session: SessionDep, user: CurrentUser,
                   format: Literal["xlsx", "json"] = "xlsx") -> Response | SubsidyBatch:
     """Claims workbook in (USCC, certificate number, amount, claim date; zh or en headers);
-    results workbook out, one verdict and its reasons per claim."""
+    results workbook out, one verdict and its reasons per claim. Read-only: claims the
+    caller's office already recorded are flagged ``already_claimed``; nothing is recorded
+    (see ``POST /verification/subsidy/claims``)."""
     try:
-        batch = check_claims(session, _read(file, MAX_XLSX, "workbook", "工作簿"))
+        batch = check_claims(session, _workbook(file), office_org_id=user.org_id)
     except BatchInputError as exc:
-        raise Problem("validation", exc.message_en, exc.message_zh, errors=exc.errors) from exc
+        raise _input_problem(exc) from exc
     if format == "json":
         return batch
     return Response(results_workbook(batch), media_type=XLSX, headers={
         "Content-Disposition": 'attachment; filename="subsidy-check.xlsx"',
         "X-Tanpass-Claims": str(batch.claims), "X-Tanpass-Rejected": str(batch.rejected)})
+
+
+@router.post("/verification/subsidy/claims", response_model=SubsidyBatch, status_code=201,
+             dependencies=[SUBSIDY], summary="Check a claims workbook and record its approved "
+             "claims", responses=_claims_responses())
+def subsidy_claims(file: UploadFile, request: Request, user: CurrentUser,
+                   idem: IdempotencyDep) -> Any:
+    """The same workbook and checks as ``POST /verification/subsidy/batch`` (JSON answer), then
+    every approved claim is recorded for the caller's office under the answer's ``batch_id``,
+    in one transaction: a later batch of this office flags these certificates
+    ``already_claimed``. A concurrent recording that claimed one of the certificates first
+    answers 409 naming it, and nothing of this batch is recorded. Send an ``Idempotency-Key``
+    to retry safely."""
+    data = _workbook(file)
+
+    def record() -> SubsidyBatch:
+        try:
+            return record_claims(request.app.state.sessions, data, office_org_id=user.org_id,
+                                 recorded_by=user.id)
+        except BatchInputError as exc:
+            raise _input_problem(exc) from exc
+        except ClaimConflict as exc:
+            raise Problem(
+                "conflict",
+                "Already claimed from this office by another recording: "
+                f"{', '.join(exc.numbers)}. Nothing of this batch was recorded; check it again.",
+                f"以下证书已由本机构的另一次记录申请：{'、'.join(exc.numbers)}。本批次未记录任何"
+                "申请，请重新核查。", certificates=exc.numbers) from exc
+
+    return idem.run({"sha256": sha256_hex(data)}, record)

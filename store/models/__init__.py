@@ -73,6 +73,7 @@ from store.models.records import (
     BlobRecord,
     IdempotencyRecord,
 )
+from store.models.subsidy import SubsidyClaim
 
 __all__ = [
     "GENESIS_HASH",
@@ -126,6 +127,7 @@ __all__ = [
     "ReviewEntry",
     "ReviewKind",
     "RoundStatus",
+    "SubsidyClaim",
     "SurveillanceRecord",
     "VerificationOpinion",
     "VerifierAssignment",
