@@ -6,7 +6,8 @@ a submission form), the batch check reads every row it can and flags each claim 
 =====================  ==============================================================
 code                   flagged when
 =====================  ==============================================================
-``bad_row``            a required cell is empty or unreadable (amount, date, number)
+``bad_row``            a required cell is empty or unreadable (amount, date, number), or
+                       the amount is not above 0 and below 10^12 in whole fen
 ``bad_uscc``           the claimant's USCC fails GB 32100-2015 (length, characters,
                        check character)
 ``not_found``          no certificate has that number
@@ -108,6 +109,10 @@ class _Claim:
     flags: list[Reason]
 
 
+MAX_AMOUNT = Decimal("1e12")
+"""A claim must be below this (the store keeps 14 digits, 2 after the point)."""
+
+
 def _read(data: bytes) -> list[_Claim]:
     try:
         wb = open_workbook(data)
@@ -155,9 +160,11 @@ def _parse(row: int, cells: dict[str, Any]) -> _Claim:
         try:
             amount = Decimal(as_text(cells["amount"]).replace(",", "").replace("¥", "")
                              .replace("￥", ""))
-            if not amount.is_finite() or amount <= 0:
+            if not amount.is_finite():
                 raise InvalidOperation
-            amount = amount.quantize(Decimal("0.01"))
+            amount = amount.quantize(Decimal("0.01"))  # whole fen, as stored (Numeric(14, 2))
+            if not Decimal("0") < amount < MAX_AMOUNT:
+                raise InvalidOperation
         except InvalidOperation:
             flags.append(flag("bad_row", f"amount {cells['amount']!r}",
                               f"金额“{cells['amount']}”无效"))

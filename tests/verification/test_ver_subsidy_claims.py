@@ -185,3 +185,17 @@ def test_the_table_refuses_a_second_claim_of_an_office(registry, offices) -> Non
     with pytest.raises(IntegrityError), transaction(factory) as s:
         s.add(SubsidyClaim(**row))
 
+
+
+@pytest.mark.parametrize("amount", ["0", "-5", "0.004", "1e12", "1e15", "NaN", "abc"])
+def test_amounts_that_cannot_be_refunded_or_stored_are_bad_rows(registry, offices, amount) -> None:
+    """Zero after rounding to whole fen, negative, or too large for Numeric(14, 2): flagged,
+    never approved, so never recorded (a 0.00 claim or a database overflow would be a 500)."""
+    factory, _ = registry
+    cert = _normal(registry, 1, skip=40)[0]
+    with factory() as s:
+        batch = check_claims(s, workbook([Row(cert.uscc, cert.number, amount, DAY, set())]),
+                             office_org_id=offices["south"].org_id)
+    row = batch.rows[0]
+    assert row.status != "approved"
+    assert "bad_row" in {r.code for r in row.reasons}
