@@ -43,7 +43,7 @@ from api.schemas_verification import Reason, SubsidyBatch, SubsidyRow
 from compliance_rules.uscc import uscc_problem
 from evidence import subsidy_results_workbook
 from evidence.cells import Bad, as_date, as_text, blank
-from evidence.subsidy_claims import HEADERS, REQUIRED
+from evidence.subsidy_claims import HEADERS, REQUIRED, claim_columns
 from evidence.template_read import open_workbook
 from store import (
     Certificate,
@@ -120,12 +120,7 @@ def _read(data: bytes) -> list[_Claim]:
         raise BatchInputError("The file is not an Excel workbook (.xlsx).",
                               "该文件不是 Excel 工作簿（.xlsx）。", []) from exc
     ws = wb.worksheets[0]
-    cols: dict[str, int] = {}
-    for c in range(1, ws.max_column + 1):
-        head = as_text(ws.cell(1, c).value or "").lower().replace("\n", " ")
-        for key, names in HEADERS.items():
-            if any(head == n or head.startswith(n + " ") or head.endswith(" " + n) for n in names):
-                cols.setdefault(key, c)
+    cols = claim_columns(ws)
     missing = [k for k in REQUIRED if k not in cols]
     if missing:
         raise BatchInputError(

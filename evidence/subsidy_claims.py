@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from compliance_rules.uscc import uscc_problem
 from evidence.cells import Bad, as_date, as_text, blank, problem
@@ -20,6 +21,18 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "claim_date": ("claim_date", "申请日期", "claim date", "date"),
 }
 REQUIRED = ("uscc", "certificate_number", "amount", "claim_date")
+
+
+def claim_columns(ws: Any) -> dict[str, int]:
+    """Column number (1-based) of each known header in row 1 of ``ws``: Chinese or English,
+    any order, a header may carry words before or after the name (the first match wins)."""
+    cols: dict[str, int] = {}
+    for c in range(1, ws.max_column + 1):
+        head = as_text(ws.cell(1, c).value or "").lower().replace("\n", " ")
+        for key, names in HEADERS.items():
+            if any(head == n or head.startswith(n + " ") or head.endswith(" " + n) for n in names):
+                cols.setdefault(key, c)
+    return cols
 
 
 @dataclass(frozen=True)
@@ -38,12 +51,7 @@ def read_subsidy_claims(data: bytes) -> list[SubsidyClaim]:
     wb = open_workbook(data)
     ws = wb.worksheets[0]
     problems: list[CellProblem] = []
-    cols: dict[str, int] = {}
-    for c in range(1, ws.max_column + 1):
-        head = as_text(ws.cell(1, c).value or "").lower().replace("\n", " ")
-        for key, names in HEADERS.items():
-            if any(head == n or head.startswith(n + " ") or head.endswith(" " + n) for n in names):
-                cols.setdefault(key, c)
+    cols = claim_columns(ws)
     for key in REQUIRED:
         if key not in cols:
             problems.append(CellProblem(ws.title, "A1", 1, key, "wrong_header",
