@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlmodel import select
 
 from api.deps import SessionDep
-from api.problems import Problem
 from api.schemas import PublicVerification
-from store import Certificate
+from api.services_extras import public_certificate
 
 router = APIRouter(prefix="/public", tags=["public verification"])
 
@@ -16,11 +14,7 @@ router = APIRouter(prefix="/public", tags=["public verification"])
 @router.get("/certificates/{number}", response_model=PublicVerification,
             responses={404: {"description": "No certificate has this number (status not_found)"}})
 def verify_by_number(number: str, session: SessionDep) -> PublicVerification:
-    number = number.strip().upper()
-    cert = session.exec(select(Certificate).where(Certificate.number == number)).first()
-    if cert is None:
-        raise Problem("not-found", f"No certificate has the number {number}.",
-                      f"没有编号为 {number} 的证书。", number=number, certificate_status="not_found")
+    cert = public_certificate(session, number)
     return PublicVerification(
         number=cert.number, status=cert.status, holder_name=cert.holder_name,
         holder_uscc=cert.holder_uscc, product_name=cert.product_name,
