@@ -56,18 +56,13 @@ def verifier_reads(session: Session, users: list[User]) -> list[VerifierRead]:
 # --- PDFs in the child pool -----------------------------------------------------------------
 
 def _extraction_in_child(data: bytes, filename: str) -> dict[str, Any]:
+    import io
+
     import pdfplumber
 
-    from evidence import PdfRejected, extract_pdf
-
-    try:
-        result = extract_pdf(data, filename=filename)
-    except PdfRejected as exc:
-        return {"rejected": exc.code, "en": str(exc.message_en), "zh": str(exc.message_zh)}
-    except MemoryError:
-        return {"rejected": "too_complex", "en": "The PDF needs too much memory to open.",
-                "zh": "打开此 PDF 需要过多内存。"}
-    import io
+    result = uploads.extract_or_rejection(data, filename)
+    if isinstance(result, dict):
+        return result
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         sizes = {i + 1: (float(p.width), float(p.height)) for i, p in enumerate(pdf.pages)}

@@ -76,16 +76,24 @@ def _limit_child() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (PDF_MEMORY_BYTES, PDF_MEMORY_BYTES))
 
 
-def _extract_in_child(data: bytes, filename: str) -> dict[str, Any]:
+def extract_or_rejection(data: bytes, filename: str) -> Any:
+    """In the limited child: ``evidence.extract_pdf``'s result, or the refusal as the child's
+    answer (a dict with ``rejected`` and the bilingual message)."""
     from evidence import PdfRejected, extract_pdf
 
     try:
-        result = extract_pdf(data, filename=filename)
+        return extract_pdf(data, filename=filename)
     except PdfRejected as exc:
         return {"rejected": exc.code, "en": str(exc.message_en), "zh": str(exc.message_zh)}
     except MemoryError:
         return {"rejected": "too_complex", "en": "The PDF needs too much memory to open.",
                 "zh": "打开此 PDF 需要过多内存。"}
+
+
+def _extract_in_child(data: bytes, filename: str) -> dict[str, Any]:
+    result = extract_or_rejection(data, filename)
+    if isinstance(result, dict):
+        return result
     return {
         "document_type": str(result.document_type),
         "pages": len(result.pages),
