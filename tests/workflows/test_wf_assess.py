@@ -12,7 +12,6 @@ import pytest
 from sqlmodel import select
 
 from api.services_extras import label_grade
-from config import Settings
 from store import (
     Application,
     BlobStore,
@@ -20,13 +19,11 @@ from store import (
     DossierVersion,
     FootprintRecord,
     Product,
-    make_engine,
-    migrate,
-    session_factory,
     transaction,
     utcnow,
 )
 from tests.compliance_rules.cr_builders import citrus
+from tests.workflows.wf_support import local_store
 from workflows.activities import CertificationActivities
 from workflows.types import AssessInput
 
@@ -51,16 +48,8 @@ class Assessing:
 
 @pytest.fixture
 def assessing(tmp_path: Path) -> Iterator[Assessing]:
-    from api.bootstrap import seed_demo
-
-    settings = Settings(var_dir=tmp_path, mode="test",
-                        database_url=f"sqlite:///{tmp_path / 'tanpass.sqlite3'}",
-                        blob_dir=tmp_path / "blobs")
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    factory = session_factory(engine)
-    with factory() as session:
-        accounts = seed_demo(session, "assess-test-password")
+    st = local_store(tmp_path, "assess-test-password")
+    settings, engine, factory, accounts = st.settings, st.engine, st.factory, st.accounts
     exporter = accounts.user_ids["exporter@demo.tanpass"]
     with transaction(factory) as session:
         product = Product(org_id=accounts.org_ids["exporter"], name="Navel orange",

@@ -14,7 +14,6 @@ import pytest
 from sqlmodel import func, select
 
 import workflows.activities as activities_module
-from config import Settings
 from footprint import calculate, demo_dossier
 from signing import decode_seal, load_signer
 from signing.seal import SealClaims
@@ -24,13 +23,11 @@ from store import (
     Certificate,
     FootprintRecord,
     Product,
-    make_engine,
-    migrate,
     next_certificate_number,
-    session_factory,
     transaction,
 )
 from tests.signing.conftest import run_tool
+from tests.workflows.wf_support import local_store
 from workflows.activities import CertificationActivities, footprint_unit
 from workflows.types import IssueInput
 
@@ -53,18 +50,8 @@ class Issuing:
 
 @pytest.fixture
 def issuing(tmp_path: Path) -> Iterator[Issuing]:
-    from api.bootstrap import seed_demo
-
-    # everything under this test's own folder, whatever DATABASE_URL or TANPASS_* another
-    # test module left in the environment
-    settings = Settings(var_dir=tmp_path, mode="test",
-                        database_url=f"sqlite:///{tmp_path / 'tanpass.sqlite3'}",
-                        blob_dir=tmp_path / "blobs")
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    factory = session_factory(engine)
-    with factory() as session:
-        accounts = seed_demo(session, "issuance-test-password")
+    st = local_store(tmp_path, "issuance-test-password")
+    settings, engine, factory, accounts = st.settings, st.engine, st.factory, st.accounts
     dossier = demo_dossier()
     result = calculate(dossier).model_dump(mode="json")
     apps = []

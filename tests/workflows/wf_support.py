@@ -235,3 +235,33 @@ def audit_rows(w: World, entity_id: str | None = None,
 def count(w: World, model: Any, *where: Any) -> int:
     with w.session() as s:
         return int(s.exec(select(func.count()).select_from(model).where(*where)).one())
+
+
+@dataclass
+class LocalStore:
+    """A migrated SQLite store with the demo accounts under one test's own folder, for running
+    activities without Temporal."""
+
+    settings: Any
+    engine: Engine
+    factory: Any
+    accounts: Any
+
+
+def local_store(tmp_path: Any, password: str) -> LocalStore:
+    """Everything under ``tmp_path``, whatever DATABASE_URL or TANPASS_* another test module
+    left in the environment."""
+    from api.bootstrap import seed_demo
+    from config import Settings
+    from store import migrate, session_factory
+
+    settings = Settings(var_dir=tmp_path, mode="test",
+                        database_url=f"sqlite:///{tmp_path / 'tanpass.sqlite3'}",
+                        blob_dir=tmp_path / "blobs")
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    factory = session_factory(engine)
+    with factory() as session:
+        accounts = seed_demo(session, password)
+    return LocalStore(settings, engine, factory, accounts)
+
