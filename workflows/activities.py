@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -98,7 +98,8 @@ def canonical_sha256(content: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class _Draft:
-    """A certificate to issue, read from the store, before it has a number."""
+    """A certificate to issue, read from the store, before it has a number: the store's ids and
+    instants, and what it prints (``printed``, its number, status URL and QR still empty)."""
 
     application_id: str
     org_id: str
@@ -106,21 +107,8 @@ class _Draft:
     previous_certificate_id: str | None
     decided: datetime
     valid_until: datetime
-    total: float
     unit: str
-    issuer: str
-    holder_name: str
-    holder_uscc: str
-    product_name: str
-    product_model: str
-    functional_unit: str
-    stage_breakdown: dict[str, float]
-    standard: str
-    rule_packs: list[str]
-    verifier_name: str
-    verifier_body: str
-    opinion: str
-    certifier_name: str
+    printed: CertificateData
 
 
 @dataclass(frozen=True)
@@ -342,7 +330,7 @@ class CertificationActivities(ProcessActivities):
                 holder_uscc=made.data.holder_uscc,
                 product_name=made.data.product_name,
                 product_model=made.data.product_model,
-                total=draft.total,
+                total=draft.printed.footprint_total,
                 unit=draft.unit,
                 issued_at=draft.decided,
                 valid_from=draft.decided,
@@ -415,59 +403,46 @@ class CertificationActivities(ProcessActivities):
         return _Draft(
             application_id=app.id, org_id=org.id, product_id=product.id,
             previous_certificate_id=app.previous_certificate_id, decided=decided,
-            valid_until=valid_until, total=float(fp.total), unit=fp.unit, issuer=issuer,
-            holder_name=org.name_zh or org.name, holder_uscc=org.uscc,
-            product_name=product.name, product_model=product.model, functional_unit=fu_text,
-            stage_breakdown={STAGE_LABELS.get(k, k): float(v)
-                             for k, v in (result.get("per_stage") or {}).items()},
-            standard=(REGIME_STANDARD.get(inp.regimes[0], "ISO 14067:2018") if inp.regimes
-                      else "ISO 14067:2018"),
-            rule_packs=list(inp.regimes),
-            verifier_name=verifier.display_name if verifier else inp.verifier_id,
-            verifier_body=verifier_org.name if verifier_org else "",
-            opinion=inp.opinion,
-            certifier_name=certifier.display_name if certifier else inp.certifier_id,
+            valid_until=valid_until, unit=fp.unit,
+            printed=CertificateData(
+                number="", status_url="", qr_payload="", issuer_name=issuer,
+                holder_name=org.name_zh or org.name, holder_uscc=org.uscc,
+                product_name=product.name, product_model=product.model,
+                functional_unit=fu_text, footprint_total=float(fp.total),
+                stage_breakdown={STAGE_LABELS.get(k, k): float(v)
+                                 for k, v in (result.get("per_stage") or {}).items()},
+                standard=(REGIME_STANDARD.get(inp.regimes[0], "ISO 14067:2018") if inp.regimes
+                          else "ISO 14067:2018"),
+                rule_packs=list(inp.regimes),
+                verifier_name=verifier.display_name if verifier else inp.verifier_id,
+                verifier_body=verifier_org.name if verifier_org else "",
+                opinion=inp.opinion,
+                certifier_name=certifier.display_name if certifier else inp.certifier_id,
+                decision_date=china_date(decided), valid_from=china_date(decided),
+                valid_until=china_date(valid_until),
+            ),
         )
 
     def _make(self, d: _Draft, number: str) -> _Made:
         """Seal, PDF and PAdES signature of the certificate ``number`` (no store access)."""
         signer = self._signer_material()
+        p = d.printed
         seal = make_seal(
             SealClaims(
                 number=number,
-                holder_uscc=d.holder_uscc,
-                product=f"{d.product_name} {d.product_model}",
-                footprint=d.total,
+                holder_uscc=p.holder_uscc,
+                product=f"{p.product_name} {p.product_model}",
+                footprint=p.footprint_total,
                 unit=d.unit,
-                valid_from=china_date(d.decided),
-                valid_until=china_date(d.valid_until),
+                valid_from=p.valid_from,
+                valid_until=p.valid_until,
                 issued_at=d.decided,
-                issuer=d.issuer,
+                issuer=p.issuer_name,
             ),
             signer,
         )
-        data = CertificateData(
-            number=number,
-            holder_name=d.holder_name,
-            holder_uscc=d.holder_uscc,
-            product_name=d.product_name,
-            product_model=d.product_model,
-            functional_unit=d.functional_unit,
-            footprint_total=d.total,
-            stage_breakdown=d.stage_breakdown,
-            standard=d.standard,
-            rule_packs=d.rule_packs,
-            verifier_name=d.verifier_name,
-            verifier_body=d.verifier_body,
-            opinion=d.opinion,
-            certifier_name=d.certifier_name,
-            decision_date=china_date(d.decided),
-            valid_from=china_date(d.decided),
-            valid_until=china_date(d.valid_until),
-            status_url=f"{self._settings.public_base_url}/?cert={number}",
-            qr_payload=seal,
-            issuer_name=d.issuer,
-        )
+        data = replace(p, number=number, qr_payload=seal,
+                       status_url=f"{self._settings.public_base_url}/?cert={number}")
         pdf = sign_pdf(
             render_certificate_pdf(data),
             signer,
