@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -30,16 +31,11 @@ def _up(root: Path) -> Stack:
     return s
 
 
-@pytest.fixture(scope="session")
-def shared_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    s = _up(tmp_path_factory.mktemp("shared-stack"))
-    yield s
-    s.down()
-
-
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
-    s = _up(tmp_path)
+@contextmanager
+def running(root: Path) -> Iterator[Stack]:
+    """A system started under ``root`` and stopped afterwards; its logs printed if the body
+    fails."""
+    s = _up(root)
     try:
         yield s
     except BaseException:
@@ -47,6 +43,18 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
         raise
     finally:
         s.down()
+
+
+@pytest.fixture(scope="session")
+def shared_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with running(tmp_path_factory.mktemp("shared-stack")) as s:
+        yield s
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Stack]:
+    with running(tmp_path) as s:
+        yield s
 
 
 @pytest.fixture

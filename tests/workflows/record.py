@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.conftest import _up
+from tests.conftest import running
 from tests.workflows.wf_support import (
     DOSSIER,
     LINES,
@@ -136,11 +136,8 @@ async def record(w: World) -> None:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        stack = _up(Path(tmp))
-        try:
+        with running(Path(tmp)) as stack:
             asyncio.run(_main(stack))
-        finally:
-            stack.down()
     return 0
 
 

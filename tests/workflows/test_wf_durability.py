@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import col, select
 
 from store import ApplicationEvent, Certificate, Notification, audit
-from tests.conftest import _up
+from tests.conftest import running
 from tests.harness import Stack
 from tests.workflows.wf_support import (
     World,
@@ -48,14 +48,8 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def crash_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    s = _up(tmp_path_factory.mktemp("crash-stack"))
-    try:
+    with running(tmp_path_factory.mktemp("crash-stack")) as s:
         yield s
-    except BaseException:
-        print(s.logs())
-        raise
-    finally:
-        s.down()
 
 
 @pytest.fixture
