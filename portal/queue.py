@@ -7,8 +7,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from portal.application_view import status_line
 from portal.i18n import bound, label, t
-from portal.ui import fmt_date
+from portal.ui import fetch, fmt_date
 
 
 def queue_table(apps: list[dict[str, Any]]) -> None:
@@ -44,3 +45,28 @@ def desk_counts(apps: list[dict[str, Any]]) -> None:
         with col.container(border=True):
             st.page_link(page, label=f"{t(title)} · **{n}**", icon=":material/inbox:"
                          if n else ":material/check_circle:")
+
+
+def desk(api: Any, status: str, choose_key: str, *, title: str, subtitle: str,
+         empty: str) -> dict[str, Any] | None:
+    """A certification-body desk: its title, the counts of every desk, the applications at
+    ``status`` and the one chosen, with its status line (None: nothing waits, or the API
+    answered with an error, already shown)."""
+    st.title(title)
+    st.caption(subtitle)
+    apps = fetch(api.applications)
+    if apps is None:
+        return None
+    desk_counts(apps)
+    queue = [a for a in apps if a.get("status") == status]
+    if not queue:
+        st.success(empty, icon=":material/inbox:")
+        return None
+    queue_table(queue)
+    app = fetch(api.application, choose(queue, choose_key))
+    if app is None:
+        return None
+    st.divider()
+    status_line(app)
+    return app
+

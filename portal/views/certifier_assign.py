@@ -9,12 +9,11 @@ import streamlit as st
 
 from portal import state
 from portal.api_client import ApiClient, ApiError
-from portal.application_view import status_line
 from portal.i18n import current_lang, label, t
 from portal.process_data import refusal_key
 from portal.process_view import load_process
-from portal.queue import choose, desk_counts, queue_table
-from portal.ui import fetch, fmt_date, require_role, show_error
+from portal.queue import desk
+from portal.ui import fmt_date, require_role, show_error
 
 
 def reason_text(reason: str) -> str:
@@ -67,22 +66,10 @@ def verifier_picker(api: ApiClient) -> tuple[str, dict[str, str]]:
 def main() -> None:
     require_role("certifier")
     api = state.client()
-    st.title(t("assign.title"))
-    st.caption(t("assign.subtitle"))
-    apps = fetch(api.applications)
-    if apps is None:
-        return
-    desk_counts(apps)
-    queue = [a for a in apps if a.get("status") == "awaiting_assignment"]
-    if not queue:
-        st.success(t("assign.empty"), icon=":material/inbox:")
-        return
-    queue_table(queue)
-    app = fetch(api.application, choose(queue, "asg_choose"))
+    app = desk(api, "awaiting_assignment", "asg_choose", title=t("assign.title"), subtitle=t("assign.subtitle"),
+               empty=t("assign.empty"))
     if app is None:
         return
-    st.divider()
-    status_line(app)
     st.caption(t("assign.rules"))
     verifier_id, names = verifier_picker(api)
     if st.button(t("assign.submit"), type="primary", key="asg_submit",

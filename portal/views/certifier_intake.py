@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from portal import state
-from portal.application_view import findings_table, status_line
+from portal.application_view import findings_table
 from portal.dossier_view import dossier_summary
 from portal.footprint_view import summary
 from portal.i18n import bound, t
-from portal.queue import choose, desk_counts, queue_table
+from portal.queue import desk
 from portal.ui import fetch, require_role
 
 # Reasons the officer ticks most often; anything else is typed, one per line.
@@ -42,22 +42,10 @@ def intake_form(app_id: str) -> None:
 def main() -> None:
     require_role("certifier")
     api = state.client()
-    st.title(t("intake.title"))
-    st.caption(t("intake.subtitle"))
-    apps = fetch(api.applications)
-    if apps is None:
-        return
-    desk_counts(apps)
-    queue = [a for a in apps if a.get("status") == "intake_review"]
-    if not queue:
-        st.success(t("intake.empty"), icon=":material/inbox:")
-        return
-    queue_table(queue)
-    app = fetch(api.application, choose(queue, "int_choose"))
+    app = desk(api, "intake_review", "int_choose", title=t("intake.title"), subtitle=t("intake.subtitle"),
+               empty=t("intake.empty"))
     if app is None:
         return
-    st.divider()
-    status_line(app)
     if app.get("footprint"):
         summary(app["footprint"])
     st.markdown(f"##### {t('intake.dossier')}")
