@@ -31,7 +31,6 @@ from signing import (
     sign_pdf,
 )
 from store import (
-    Application,
     ApplicationEvent,
     BlobStore,
     Certificate,
@@ -136,13 +135,6 @@ class CertificationActivities(ProcessActivities):
         if self._signer is None:
             self._signer = self._signer_loader()
         return self._signer
-
-    def _application(self, session: Session, application_id: str) -> Application:
-        app = session.get(Application, application_id)
-        if app is None:
-            raise ApplicationError(f"application {application_id} not found", type="NotFound",
-                                   non_retryable=True)
-        return app
 
     # -- configuration --------------------------------------------------------------------
 

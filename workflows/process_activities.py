@@ -104,6 +104,13 @@ class ProcessActivities:
 
     # -- intake ---------------------------------------------------------------------------
 
+    def _application(self, session: Session, application_id: str) -> Application:
+        app = session.get(Application, application_id)
+        if app is None:
+            raise ApplicationError(f"application {application_id} not found", type="NotFound",
+                                   non_retryable=True)
+        return app
+
     @activity.defn
     def record_intake(self, inp: IntakeRecord) -> StatusChanged:
         with transaction(self._sessions) as session:
@@ -126,10 +133,7 @@ class ProcessActivities:
             if seen is not None:
                 return AssignmentResult(seen.status == AssignmentStatus.active,
                                         seen.verifier_org_id, list(seen.reasons))
-            app = session.get(Application, inp.application_id)
-            if app is None:
-                raise ApplicationError("application not found", type="NotFound",
-                                       non_retryable=True)
+            app = self._application(session, inp.application_id)
             reasons, org_id = self._assignment_problems(session, app, inp)
             status = AssignmentStatus.rejected if reasons else AssignmentStatus.active
             session.add(VerifierAssignment(
@@ -266,10 +270,7 @@ class ProcessActivities:
     def open_round(self, inp: RoundOpen) -> StatusChanged:
         r = inp.round
         with transaction(self._sessions) as session:
-            app = session.get(Application, inp.application_id)
-            if app is None:
-                raise ApplicationError("application not found", type="NotFound",
-                                       non_retryable=True)
+            app = self._application(session, inp.application_id)
             exists = session.exec(select(CorrectiveRound).where(
                 CorrectiveRound.application_id == app.id,
                 CorrectiveRound.round == r.round)).first()
@@ -418,10 +419,7 @@ class ProcessActivities:
     def open_renewal(self, inp: RenewalOpen) -> RenewalOpened:
         """The next cycle's application, linked to the certificate it renews."""
         with transaction(self._sessions) as session:
-            old = session.get(Application, inp.application_id)
-            if old is None:
-                raise ApplicationError("application not found", type="NotFound",
-                                       non_retryable=True)
+            old = self._application(session, inp.application_id)
             new = session.get(Application, inp.new_application_id)
             if new is None:
                 new = Application(
